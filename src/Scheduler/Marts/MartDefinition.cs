@@ -1,0 +1,24 @@
+namespace Scheduler.Marts;
+
+/// <summary>A validated mart: a SQL file, an optional schedule and how its runs are polled and bounded.</summary>
+/// <param name="Name">The configuration key under <c>Marts</c>; safe in ids and URLs.</param>
+/// <param name="SqlFile">The SQL file as configured, relative to <c>Sql:Root</c>.</param>
+/// <param name="SqlPath">The SQL file's full path, inside <c>Sql:Root</c>.</param>
+/// <param name="Cron">Cronos expression (5 or 6 fields), or null for a manual-only mart.</param>
+/// <param name="TimeZone">The zone the cron expression is evaluated in.</param>
+/// <param name="Timeout">Longest a run may take before it is cancelled.</param>
+/// <param name="PollInitialInterval">First poll delay; later ones grow towards <paramref name="PollMaxInterval"/>.</param>
+/// <param name="PollMaxInterval">The cap of the adaptive poll interval.</param>
+/// <param name="Enabled">False keeps the definition but schedules nothing.</param>
+/// <param name="Target">Where the SQL runs.</param>
+public sealed record MartDefinition(
+    string Name,
+    string SqlFile,
+    string SqlPath,
+    string? Cron,
+    TimeZoneInfo TimeZone,
+    TimeSpan Timeout,
+    TimeSpan PollInitialInterval,
+    TimeSpan PollMaxInterval,
+    bool Enabled,
+    RedshiftTarget Target);

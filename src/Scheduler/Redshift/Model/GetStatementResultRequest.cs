@@ -1,0 +1,11 @@
+namespace Scheduler.Redshift.Model;
+
+/// <summary>Asks for one page of a statement's JSON result.</summary>
+public sealed class GetStatementResultRequest
+{
+    public string Id { get; set; } = "";
+
+    public string? NextToken { get; set; }
+
+    public int? WaitTimeSeconds { get; set; }
+}

@@ -1,0 +1,9 @@
+namespace Scheduler.Redshift.Model;
+
+/// <summary>One page of statements.</summary>
+public sealed class ListStatementsResponse
+{
+    public List<StatementData> Statements { get; set; } = [];
+
+    public string? NextToken { get; set; }
+}
