@@ -18,6 +18,7 @@ internal sealed class StatementRunner(
 
     private readonly ConcurrentDictionary<Guid, Execution> _active = new();
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
     public int ActiveCount => _active.Count;
 
@@ -100,6 +101,12 @@ internal sealed class StatementRunner(
 
     public async ValueTask DisposeAsync()
     {
+        // Called by the lifecycle's StopAsync and again by the container.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         var tasks = _active.Values.Select(e => e.Task).Where(t => t is not null).Cast<Task>().ToArray();
         try
