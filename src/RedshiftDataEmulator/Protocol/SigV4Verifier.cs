@@ -82,12 +82,7 @@ internal static class SigV4Verifier
         }
 
         var payloadHash = Convert.ToHexStringLower(SHA256.HashData(body));
-        var sentHash = request.Headers["X-Amz-Content-SHA256"].ToString();
-        if (sentHash.Length > 0 && !string.Equals(sentHash, payloadHash, StringComparison.Ordinal))
-        {
-            throw new ApiException(400, "InvalidSignatureException", "The provided 'x-amz-content-sha256' header does not match what was computed.");
-        }
-
+        // The canonical request carries the hash of the body as received, so a changed body fails the signature (403).
         var canonical = new StringBuilder();
         canonical.Append(request.Method).Append('\n');
         canonical.Append(CanonicalPath(request.Path.HasValue ? request.Path.Value! : "/")).Append('\n');
