@@ -26,7 +26,8 @@ internal sealed partial class DataApi(
         "BatchExecuteStatement" => SubmitAsync(request, batch: true, cancellationToken),
         "DescribeStatement" => DescribeAsync(request, cancellationToken),
         "CancelStatement" => CancelAsync(request, cancellationToken),
-        "GetStatementResult" => GetResultAsync(request, cancellationToken),
+        "GetStatementResult" => GetResultAsync(request, csv: false, cancellationToken),
+        "GetStatementResultV2" => GetResultAsync(request, csv: true, cancellationToken),
         "ListStatements" => ListAsync(request, cancellationToken),
         _ => throw new ApiException(400, "UnknownOperationException", $"Operation '{operation}' is not supported by the Redshift Data API emulator."),
     };
@@ -299,7 +300,7 @@ internal sealed partial class DataApi(
         return JsonResponse.Write(w => w.WriteBoolean("Status", statement.Status == StatementStatus.Aborted));
     }
 
-    private async Task<byte[]> GetResultAsync(JsonRequest request, CancellationToken cancellationToken)
+    private async Task<byte[]> GetResultAsync(JsonRequest request, bool csv, CancellationToken cancellationToken)
     {
         var (id, index) = ParseId(request);
         var wait = WaitTime(request);
@@ -321,9 +322,11 @@ internal sealed partial class DataApi(
         }
 
         var sub = statement.SubStatements[(index ?? 1) - 1];
-        if (statement.ResultFormat != "JSON")
+        if (statement.ResultFormat != (csv ? "CSV" : "JSON"))
         {
-            throw ApiException.Validation($"Statement {id} was run with ResultFormat {statement.ResultFormat}; GetStatementResult returns JSON results only.");
+            throw ApiException.Validation(csv
+                ? $"Statement {id} was run with ResultFormat {statement.ResultFormat}; use GetStatementResult."
+                : $"Statement {id} was run with ResultFormat {statement.ResultFormat}; use GetStatementResultV2.");
         }
 
         if (sub.Status != StatementStatus.Finished)
@@ -345,6 +348,26 @@ internal sealed partial class DataApi(
 
         var pageRows = _options.ResultPageRows;
         var (columns, records, total) = await store.GetResultPageAsync(id, sub.Index, offset, pageRows, cancellationToken);
+        if (csv)
+        {
+            return JsonResponse.Write(w =>
+            {
+                w.WriteStartArray("Records");
+                w.WriteStartObject();
+                w.WriteString("CSVRecords", CsvFormatter.Format(columns ?? "[]", records, header: offset == 0));
+                w.WriteEndObject();
+                w.WriteEndArray();
+                w.WritePropertyName("ColumnMetadata");
+                w.WriteRawValue(columns ?? "[]");
+                w.WriteNumber("TotalNumRows", total);
+                w.WriteString("ResultFormat", "CSV");
+                if (offset + pageRows < total)
+                {
+                    w.WriteString("NextToken", EncodeOffset(offset + pageRows));
+                }
+            });
+        }
+
         return JsonResponse.Write(w =>
         {
             w.WritePropertyName("Records");

@@ -171,6 +171,25 @@ public sealed class BatchExecuteStatementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetStatementResultV2_ReturnsCsv_WhenResultFormatIsCsv()
+    {
+        var submitted = await _emulator.OkAsync("ExecuteStatement", new
+        {
+            Sql = "select 1 as a, 'x,y' as b, null::text as c", Database = "dev", WorkgroupName = "wg", ResultFormat = "CSV", WaitTimeSeconds = 10,
+        });
+        var id = submitted.GetProperty("Id").GetString()!;
+
+        var result = await _emulator.OkAsync("GetStatementResultV2", new { Id = id });
+        var (status, json, response) = await _emulator.CallAsync("GetStatementResult", new { Id = id });
+        response.Dispose();
+
+        Assert.Equal("a,b,c\n1,\"x,y\",\n", result.GetProperty("Records")[0].GetProperty("CSVRecords").GetString());
+        Assert.Equal("CSV", result.GetProperty("ResultFormat").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("ValidationException", json.GetProperty("__type").GetString());
+    }
+
+    [Fact]
     public async Task GetStatementResult_IsValidationError_WhenStatementHasNoResultYet()
     {
         var id = await _emulator.SubmitBatchAsync("/* emulator: sleep=5 */ select 1");
