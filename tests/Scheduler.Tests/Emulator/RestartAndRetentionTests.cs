@@ -41,6 +41,54 @@ public sealed class RestartAndRetentionTests
     }
 
     [Fact]
+    public async Task Start_TerminatesTheSqlOfADeadEmulator_AndFailsItsStatement()
+    {
+        var server = await PostgresServer.GetAsync();
+        var database = await server.CreateDatabaseAsync("emulator_crash");
+        await (await RunningEmulator.StartAsync(database)).DisposeAsync();
+        var id = Guid.NewGuid();
+        await using (var setup = new NpgsqlConnection(database))
+        {
+            await setup.OpenAsync();
+            await using var command = new NpgsqlCommand("""
+                CREATE TABLE crash_t (a int);
+                INSERT INTO redshift_emulator.statements (id, is_batch, execution_mode, database, workgroup_name, result_format, status, created_at, updated_at, started_at, executions)
+                VALUES (@id, true, 'TRANSACTION', 'dev', 'wg', 'JSON', 'STARTED', now(), now(), now(), 1);
+                INSERT INTO redshift_emulator.sub_statements (statement_id, idx, query_string, status, created_at, updated_at, started_at)
+                VALUES (@id, 1, 'insert into crash_t values (1)', 'FINISHED', now(), now(), now()),
+                       (@id, 2, 'select pg_sleep(60)', 'STARTED', now(), now(), now());
+                """, setup);
+            command.Parameters.AddWithValue("id", id);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        // What a killed emulator leaves behind: its connection, mid-transaction, still running the batch's SQL.
+        var orphanConnection = new NpgsqlConnectionStringBuilder(database) { ApplicationName = $"redshift-emulator-run:{id}", Pooling = false }.ConnectionString;
+        await using var orphan = new NpgsqlConnection(orphanConnection);
+        await orphan.OpenAsync();
+        await using (var begin = new NpgsqlCommand("BEGIN; INSERT INTO crash_t VALUES (1);", orphan))
+        {
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        await using var sleep = new NpgsqlCommand("select pg_sleep(60)", orphan);
+        var sleeping = sleep.ExecuteNonQueryAsync();
+        await WaitForBackendAsync(database, "select pg_sleep(60)", present: true);
+
+        await using var emulator = await RunningEmulator.StartAsync(database);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => sleeping.WaitAsync(TimeSpan.FromSeconds(30)));
+        var described = await emulator.OkAsync("DescribeStatement", new { Id = id.ToString() });
+        Assert.Equal("FAILED", described.GetProperty("Status").GetString());
+        Assert.Contains("rolled back", described.GetProperty("Error").GetString());
+        Assert.Equal("FAILED", described.GetProperty("SubStatements")[1].GetProperty("Status").GetString());
+        await using var check = new NpgsqlConnection(database);
+        await check.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM crash_t", check);
+        Assert.Equal(0L, (long)(await count.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task DescribeStatement_IsNotFound_WhenMetadataExpired()
     {
         var server = await PostgresServer.GetAsync();
