@@ -17,6 +17,9 @@ public static class EmulatorApplication
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // One log line per request would drown everything else under thousands of polls. Set in code rather than
+        // an appsettings.json, which would be copied into (and collide in) the output of projects that reference this one.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configure?.Invoke(builder);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
