@@ -297,7 +297,13 @@ internal sealed partial class DataApi(
         }
 
         statement = await GetExistingAsync(id, null, cancellationToken);
-        return JsonResponse.Write(w => w.WriteBoolean("Status", statement.Status == StatementStatus.Aborted));
+        if (statement.Status != StatementStatus.Aborted)
+        {
+            // It ended on its own before the cancel reached it.
+            throw ApiException.Validation($"Could not cancel a query that is already in {statement.Status} state with ID: {id}");
+        }
+
+        return JsonResponse.Write(w => w.WriteBoolean("Status", true));
     }
 
     private async Task<byte[]> GetResultAsync(JsonRequest request, bool csv, CancellationToken cancellationToken)

@@ -63,7 +63,15 @@ internal sealed class StatementRunner(
         }
 
         execution.CancelRequested = true;
-        await execution.Cancel.CancelAsync();
+        try
+        {
+            await execution.Cancel.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // It ended just now; the caller reads which way.
+        }
+
         await execution.Completed.Task.WaitAsync(TimeSpan.FromSeconds(30), timeProvider, cancellationToken);
         return true;
     }
@@ -135,6 +143,11 @@ internal sealed class StatementRunner(
             {
                 await ExecuteAsync(statement, execution, token);
             }
+        }
+        catch (OperationCanceledException) when (execution.CancelRequested)
+        {
+            // Cancelled before its SQL started (while connecting or setting up the session).
+            await EndQuietlyAsync(statement.Id, StatementStatus.Aborted, "Query cancelled on user's request");
         }
         catch (Exception) when (_stopping.IsCancellationRequested && !execution.CancelRequested)
         {

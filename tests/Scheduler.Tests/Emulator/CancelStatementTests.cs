@@ -47,6 +47,25 @@ public sealed class CancelStatementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CancelStatement_Aborts_WhenCalledRightAfterSubmit()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            var id = await _emulator.SubmitBatchAsync("select pg_sleep(60)");
+            await _emulator.OkAsync("CancelStatement", new { Id = id });
+            ids.Add(id);
+        }
+
+        foreach (var id in ids)
+        {
+            Assert.Equal("ABORTED", (await _emulator.OkAsync("DescribeStatement", new { Id = id })).GetProperty("Status").GetString());
+        }
+
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM pg_stat_activity WHERE query = 'select pg_sleep(60)' AND state = 'active'"));
+    }
+
+    [Fact]
     public async Task CancelStatement_IsValidationError_WhenStatementAlreadyFinished()
     {
         var id = await _emulator.SubmitBatchAsync("select 1");
