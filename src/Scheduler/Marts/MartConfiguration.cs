@@ -50,12 +50,24 @@ public static partial class MartConfiguration
         "Redshift:SecretArn",
     };
 
-    /// <summary>Resolves <c>Sql:Root</c> to a full path: relative to <paramref name="contentRoot"/>.</summary>
+    /// <summary>
+    /// Resolves <c>Sql:Root</c> to a full path: relative to <paramref name="contentRoot"/>, or, when no such folder
+    /// exists there, to the current directory (<c>dotnet run --project src/Scheduler</c> makes the project folder the
+    /// content root while the SQL lives at the repository root).
+    /// </summary>
     public static string ResolveSqlRoot(IConfiguration configuration, string contentRoot)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var root = configuration["Sql:Root"];
-        return Path.GetFullPath(Path.Combine(contentRoot, string.IsNullOrWhiteSpace(root) ? DefaultSqlRoot : root));
+        root = string.IsNullOrWhiteSpace(root) ? DefaultSqlRoot : root.Trim();
+        var underContentRoot = Path.GetFullPath(Path.Combine(contentRoot, root));
+        if (Path.IsPathRooted(root) || Directory.Exists(underContentRoot))
+        {
+            return underContentRoot;
+        }
+
+        var underCurrentDirectory = Path.GetFullPath(root);
+        return Directory.Exists(underCurrentDirectory) ? underCurrentDirectory : underContentRoot;
     }
 
     /// <summary>The content root a configuration was built for (the host's <c>contentRoot</c> key), else the current directory.</summary>
