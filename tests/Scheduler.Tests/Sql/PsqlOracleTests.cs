@@ -22,7 +22,7 @@ public sealed class PsqlOracleTests
     private static readonly string[] s_fragments =
     [
         "SELECT 1", "SELECT 'a;b'", "SELECT 'it''s;'", "SELECT 'it\\'s;'", "SELECT 'a\\\\'", "SELECT E'x\\';y'",
-        "SELECT U&'d;a''t'", "SELECT B'10'", "SELECT X'1F';", "SELECT x'1F'';'", "SELECT \"a;\"\"b\" FROM t",
+        "SELECT U&'d;a''t'", "SELECT X'1F''\\';'", "SELECT B'10'", "SELECT X'1F';", "SELECT x'1F'';'", "SELECT \"a;\"\"b\" FROM t",
         "SELECT 1 -- tail; ' \" $$", "/* lead; */ SELECT 2", "SELECT /* a /* b; */ c; */ 3", "SELECT $$a;b$$",
         "SELECT $fn$ a; $$ ; $x$ ;$fn$", "SELECT $_1$;$_1$", "PREPARE p AS SELECT $1", "SELECT a$b$c FROM t",
         "SELECT a$ FROM t", "SELECT 2 - 1", "SELECT 4 / 2", "SELECT (1 + 2) * 3", "SELECT 'café;'",
