@@ -136,6 +136,17 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_ExitsOneListingProblems_WhenConfigurationIsBad()
+    {
+        var args = BaseArgs("serve").Concat(["--urls", "http://127.0.0.1:0", "--Marts:x:SqlFile=good.sql", "--Marts:x:Timeout=25:00:00"]).ToArray();
+
+        var (exitCode, _, error) = await RunAsync(args);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Marts:x:Timeout = '25:00:00'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_AcceptsTheSampleConfiguration_WhenRunFromTheRepository()
     {
         var repository = FindRepositoryRoot();

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Scheduler.Hosting;
@@ -77,17 +78,23 @@ public sealed class SchedulerApplicationTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task Readyz_ReturnsServiceUnavailable_WhenDatabaseIsUnreachable()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReadinessCheck_ReportsUnhealthy_WhenDatabaseIsUnreachableOrSchemaIsMissing(bool reachable)
     {
-        // Nothing listens on port 1.
-        var connectionString = "Host=127.0.0.1;Port=1;Username=postgres;Database=none;Timeout=2";
-        await using var app = SchedulerApplication.Build(Args(connectionString));
-        var readiness = app.Services.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>();
+        var connectionString = reachable
+            ? await (await PostgresServer.GetAsync()).CreateDatabaseAsync("host_noschema")
+            : "Host=127.0.0.1;Port=1;Username=postgres;Database=none;Timeout=2";
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Scheduler"] = connectionString })
+            .Build();
+        var check = new ReadinessHealthCheck(configuration);
 
-        var report = await readiness.CheckHealthAsync(r => r.Tags.Contains("ready"));
+        var result = await check.CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
 
-        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, report.Status);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, result.Status);
+        Assert.Contains(reachable ? "schema" : "not reachable", result.Description, StringComparison.Ordinal);
     }
 
     [Fact]
