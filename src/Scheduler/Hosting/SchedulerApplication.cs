@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scheduler.Marts;
 
 namespace Scheduler.Hosting;
@@ -21,7 +22,7 @@ public static class SchedulerApplication
 
         var services = builder.Services;
         var configuration = builder.Configuration;
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddMarts(configuration);
         services.AddSchedulerHangfire(configuration);
         services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("postgres", tags: ["ready"]);
