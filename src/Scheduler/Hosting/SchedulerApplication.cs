@@ -33,6 +33,11 @@ public static class SchedulerApplication
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapHangfireDashboard("/hangfire");
+
+        var catalog = app.Services.GetRequiredService<IMartCatalog>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SchedulerApplication).FullName!);
+        var summary = string.Join(", ", catalog.Marts.Select(m => m.Cron is null ? $"{m.Name} (manual)" : $"{m.Name} ({m.Cron} {m.TimeZone.Id})"));
+        app.Lifetime.ApplicationStarted.Register(() => Log.MartsLoaded(logger, catalog.Marts.Count, summary));
         return app;
     }
 }
