@@ -38,9 +38,12 @@ public static class RedshiftServiceCollectionExtensions
 
     /// <summary>One pooled handler for the process: thousands of concurrent long polls need many connections, and DNS
     /// changes need connections to be recycled.</summary>
-    internal static HttpClient CreateHttpClient()
-    {
-        var handler = new SocketsHttpHandler
+    internal static HttpClient CreateHttpClient() =>
+        // Per-attempt timeouts come from RedshiftClientOptions.RequestTimeout (> 30 s for long polling).
+        new(CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+
+    internal static SocketsHttpHandler CreateHandler() =>
+        new()
         {
             AllowAutoRedirect = false,
             MaxConnectionsPerServer = int.MaxValue,
@@ -49,7 +52,4 @@ public static class RedshiftServiceCollectionExtensions
             ConnectTimeout = TimeSpan.FromSeconds(10),
             AutomaticDecompression = System.Net.DecompressionMethods.None,
         };
-        // Per-attempt timeouts come from RedshiftClientOptions.RequestTimeout (> 30 s for long polling).
-        return new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-    }
 }
