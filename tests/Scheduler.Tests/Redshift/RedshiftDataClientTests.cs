@@ -438,6 +438,40 @@ public sealed class RedshiftDataClientTests : IDisposable
     }
 
     [Fact]
+    public async Task SendAsync_RetriesAttemptThatTimesOut_WithSameBody()
+    {
+        _server.RespondSlowly(TimeSpan.FromSeconds(5), 200, """{"Id":"late"}""").Respond(200, """{"Id":"s1"}""");
+        using var sut = new RedshiftDataClient(
+            new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) },
+            Options.Create(new RedshiftClientOptions { ServiceUrl = _server.Url.ToString() }),
+            _clock,
+            NullLogger<RedshiftDataClient>.Instance,
+            new BasicAWSCredentials(AccessKey, SecretKey),
+            random: new FixedRandom(0.5));
+
+        var response = await sut.ExecuteStatementAsync(new ExecuteStatementRequest { WorkgroupName = "wg", Sql = "select 1" });
+
+        Assert.Equal("s1", response.Id);
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal(_server.Requests[0].BodyText, _server.Requests[1].BodyText);
+        Assert.Equal([TimeSpan.FromMilliseconds(25)], _clock.Delays);
+    }
+
+    [Fact]
+    public async Task SendAsync_ThrowsInvalidResponse_WhenSuccessBodyIsNotJson()
+    {
+        _server.Respond(200, "<html>captive portal</html>", ("x-amzn-RequestId", "r1"));
+        using var sut = CreateSut();
+
+        var ex = await Assert.ThrowsAsync<RedshiftDataException>(() => sut.DescribeStatementAsync(new DescribeStatementRequest { Id = "s1" }));
+
+        Assert.Equal("InvalidResponse", ex.ErrorCode);
+        Assert.Equal("r1", ex.RequestId);
+        Assert.Contains("captive portal", ex.Message, StringComparison.Ordinal);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
     public void Constructor_Throws_WhenOptionsAreInvalid()
     {
         var ex = Assert.Throws<OptionsValidationException>(() => new RedshiftDataClient(

@@ -41,7 +41,14 @@ internal sealed class ScriptedDataApiServer : IDisposable
 
     public ScriptedDataApiServer Respond(int status, string body, params (string Name, string Value)[] headers)
     {
-        _script.Enqueue(new ScriptedResponse(status, body, headers));
+        _script.Enqueue(new ScriptedResponse(status, body, headers, TimeSpan.Zero));
+        return this;
+    }
+
+    /// <summary>Answers only after <paramref name="delay"/> (other requests are served meanwhile).</summary>
+    public ScriptedDataApiServer RespondSlowly(TimeSpan delay, int status, string body)
+    {
+        _script.Enqueue(new ScriptedResponse(status, body, [], delay));
         return this;
     }
 
@@ -82,13 +89,26 @@ internal sealed class ScriptedDataApiServer : IDisposable
                 return;
             }
 
+            var next = _script.TryDequeue(out var scripted) ? scripted : new ScriptedResponse(500, """{"__type":"InternalServerException","message":"script exhausted"}""", [], TimeSpan.Zero);
+            _ = Task.Run(() => AnswerAsync(context, next));
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context, ScriptedResponse next)
+    {
+        try
+        {
             using var reader = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(reader);
             var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
                 .ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
             _requests.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.RawUrl ?? "", headers, reader.ToArray()));
 
-            var next = _script.TryDequeue(out var scripted) ? scripted : new ScriptedResponse(500, """{"__type":"InternalServerException","message":"script exhausted"}""", []);
+            if (next.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(next.Delay);
+            }
+
             context.Response.StatusCode = next.Status;
             context.Response.ContentType = "application/x-amz-json-1.1";
             foreach (var (name, value) in next.Headers)
@@ -101,9 +121,13 @@ internal sealed class ScriptedDataApiServer : IDisposable
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();
         }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        {
+            // the client gave up (timeout) or the server is closing
+        }
     }
 
-    private sealed record ScriptedResponse(int Status, string Body, (string Name, string Value)[] Headers);
+    private sealed record ScriptedResponse(int Status, string Body, (string Name, string Value)[] Headers, TimeSpan Delay);
 }
 
 /// <summary>One request as the server received it.</summary>
