@@ -472,6 +472,25 @@ public sealed class RedshiftDataClientTests : IDisposable
     }
 
     [Fact]
+    public async Task SendAsync_LogsEachRetry_WithOperationAttemptCodeAndDelay()
+    {
+        _server.RespondError(400, "ThrottlingException").Respond(200, """{"Id":"s1"}""");
+        var logger = new CollectingLogger();
+        using var sut = new RedshiftDataClient(
+            new HttpClient(),
+            Options.Create(new RedshiftClientOptions { ServiceUrl = _server.Url.ToString() }),
+            _clock,
+            logger,
+            new BasicAWSCredentials(AccessKey, SecretKey),
+            random: new FixedRandom(0.5));
+
+        await sut.DescribeStatementAsync(new DescribeStatementRequest { Id = "s1" });
+
+        var retry = Assert.Single(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Equal("Redshift Data API DescribeStatement attempt 1 failed with ThrottlingException; retrying in 500 ms", retry.Message);
+    }
+
+    [Fact]
     public void Constructor_Throws_WhenOptionsAreInvalid()
     {
         var ex = Assert.Throws<OptionsValidationException>(() => new RedshiftDataClient(
@@ -481,6 +500,24 @@ public sealed class RedshiftDataClientTests : IDisposable
             NullLogger<RedshiftDataClient>.Instance));
 
         Assert.Contains("Redshift:Region", ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class CollectingLogger : Microsoft.Extensions.Logging.ILogger<RedshiftDataClient>
+    {
+        public List<(Microsoft.Extensions.Logging.LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Entries)
+            {
+                Entries.Add((logLevel, formatter(state, exception)));
+            }
+        }
     }
 
     private sealed class FixedRandom(double value) : Random
