@@ -25,6 +25,8 @@ namespace Scheduler.Redshift;
 /// surface as <see cref="HttpRequestException"/>.</para>
 /// <para>ExecuteStatement and BatchExecuteStatement without a <c>ClientToken</c> get a new UUID written into the
 /// request before the first attempt (as the .NET SDK's marshaller does), so every retry of that call carries the same token.</para>
+/// <para>When no credentials were given and the default chain finds none, the SDK's <see cref="AmazonClientException"/>
+/// ("Failed to resolve AWS credentials") propagates unchanged: it is a configuration problem, not a service answer.</para>
 /// </remarks>
 public sealed class RedshiftDataClient : IRedshiftDataClient, IDisposable
 {
@@ -82,6 +84,10 @@ public sealed class RedshiftDataClient : IRedshiftDataClient, IDisposable
         _signingRegion = RegionEndpoint.GetBySystemName(RedshiftEndpoint.SigningRegion(_options));
     }
 
+    /// <summary>Set by <see cref="RedshiftServiceCollectionExtensions.AddRedshiftDataClient"/>, which creates the HttpClient
+    /// for this client alone, so disposing the container releases its connections.</summary>
+    internal bool OwnsHttpClient { get; init; }
+
     /// <summary>The URL requests are sent to.</summary>
     public Uri Endpoint => _endpoint;
 
@@ -130,7 +136,14 @@ public sealed class RedshiftDataClient : IRedshiftDataClient, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _metrics.Dispose();
+    public void Dispose()
+    {
+        _metrics.Dispose();
+        if (OwnsHttpClient)
+        {
+            _httpClient.Dispose();
+        }
+    }
 
     private async Task<TResponse> SendAsync<TRequest, TResponse>(string operation, TRequest request, CancellationToken cancellationToken)
     {

@@ -32,7 +32,10 @@ public static class RedshiftServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RedshiftDataClient>>(),
             provider.GetService<AWSCredentials>(),
-            provider.GetService<IMeterFactory>()));
+            provider.GetService<IMeterFactory>())
+        {
+            OwnsHttpClient = true,
+        });
         return services;
     }
 
