@@ -56,6 +56,29 @@ public sealed class RunLifecycleTests
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(run, RunJson.Options));
         Assert.Equal(2, json.RootElement.GetProperty("subStatements").GetArrayLength());
         Assert.Equal("manual", json.RootElement.GetProperty("trigger").GetString());
+
+        // Finished run jobs expire after Runs:JobRetention (10 min), not Hangfire's day: the ledger keeps the history.
+        await using var scheduler = Npgsql.NpgsqlDataSource.Create(harness.SchedulerConnectionString);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            await using var pending = scheduler.CreateCommand(
+                "SELECT count(*) FROM hangfire.job WHERE invocationdata::text LIKE '%RunJob%' AND (statename IS DISTINCT FROM 'Succeeded' OR expireat IS NULL)");
+            if ((long)(await pending.ExecuteScalarAsync())! == 0 || DateTimeOffset.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        await using var expiry = scheduler.CreateCommand(
+            "SELECT count(*), count(expireat), max(extract(epoch FROM expireat - now())) FROM hangfire.job WHERE invocationdata::text LIKE '%RunJob%'");
+        await using var reader = await expiry.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.True(reader.GetInt64(0) >= 2, "expected the submit and poll jobs");
+        Assert.Equal(reader.GetInt64(0), reader.GetInt64(1));
+        Assert.InRange(reader.GetDouble(2), 0, 11 * 60);
     }
 
     [Fact]
