@@ -48,6 +48,32 @@ public sealed class RunCrashTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Run_FindsItsStatementByName_WithOneExecution_WhenKilledAfterSubmitAndTheClientTokenExpired()
+    {
+        // The ClientToken is forgotten after 1 s here (8 h on AWS): resending it would start a second execution, so the
+        // resumed submit must find the statement with ListStatements by its StatementName instead.
+        var settings = new Dictionary<string, string?>(FastRecovery) { ["Runs:ClientTokenWindow"] = "00:00:01" };
+        await using var harness = await RunHarness.StartAsync("crash_token",
+            new Dictionary<string, string> { ["marked"] = "INSERT INTO run_marks (note) VALUES ('t');" }, settings,
+            new Dictionary<string, string?> { ["Emulator:ClientTokenRetention"] = "00:00:01" }, startScheduler: false);
+        RunRecord run;
+        using (var doomed = await SchedulerProcess.StartAsync(harness, new Dictionary<string, string?> { ["Runs:TestingBlockAt"] = "AfterSubmit" }))
+        {
+            run = await harness.StartRunAsync("marked");
+            await doomed.WaitForLineAsync(l => l == $"FAULT-POINT AfterSubmit {run.RunId}", TimeSpan.FromSeconds(30));
+            doomed.Kill();
+        }
+
+        using var fresh = await SchedulerProcess.StartAsync(harness);
+        var done = await harness.WaitForTerminalAsync(run.RunId, TimeSpan.FromSeconds(90));
+
+        Assert.True(done.Status == RunStatus.Succeeded, $"{done.Status}: {done.Error}");
+        var submission = Assert.Single(await harness.SubmissionsAsync(run));
+        Assert.Equal(submission.Id, done.StatementId);
+        Assert.Equal(1, await harness.ScalarAsync("SELECT count(*) FROM run_marks"));
+    }
+
+    [Fact]
     public async Task Run_IsFinishedByAFreshProcess_WithOneExecution_WhenKilledDuringAPoll()
     {
         await using var harness = await RunHarness.StartAsync("crash_poll",

@@ -226,6 +226,42 @@ public sealed class RunLifecycleTests
     }
 
     [Fact]
+    public async Task Run_SucceedsWithExactlyOneExecution_WhenPostgreSqlIsUnreachableForAWhile()
+    {
+        await using var harness = await RunHarness.StartAsync("runs_pgdown",
+            new Dictionary<string, string> { ["marked"] = "INSERT INTO run_marks (note) VALUES ('pg');\n/* emulator: sleep=4 */ SELECT 1;" },
+            new Dictionary<string, string?> { ["Runs:RecoveryInterval"] = "00:00:01", ["Runs:RecoveryGrace"] = "00:00:05" });
+        var started = await harness.StartRunAsync("marked");
+        await harness.WaitForRunAsync(started.RunId, r => r.Status == RunStatus.Running, what: "Running");
+
+        // As a PostgreSQL restart looks to the scheduler: every connection dropped, no new ones for 6 s.
+        var server = await Scheduler.Testing.Postgres.PostgresServer.GetAsync();
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(harness.SchedulerConnectionString).Database;
+        await using (var admin = Npgsql.NpgsqlDataSource.Create(server.AdminConnectionString))
+        {
+            await using (var block = admin.CreateCommand($"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS false"))
+            {
+                await block.ExecuteNonQueryAsync();
+            }
+
+            await using (var kill = admin.CreateCommand($"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{database}'"))
+            {
+                await kill.ExecuteNonQueryAsync();
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(6));
+            await using var allow = admin.CreateCommand($"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS true");
+            await allow.ExecuteNonQueryAsync();
+        }
+
+        var run = await harness.WaitForTerminalAsync(started.RunId, TimeSpan.FromSeconds(120));
+
+        Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Error}");
+        Assert.Equal(1, Assert.Single(await harness.SubmissionsAsync(run)).Executions);
+        Assert.Equal(1, await harness.ScalarAsync("SELECT count(*) FROM run_marks"));
+    }
+
+    [Fact]
     public async Task Ledger_ListsRecentRunsAndTheLastRunPerMart()
     {
         await using var harness = await RunHarness.StartAsync("runs_list", new Dictionary<string, string>
