@@ -46,13 +46,14 @@ public static class HangfireServiceCollectionExtensions
         // Hangfire's defaults (GlobalJobFilters: retries, continuations, statistics; attributes on job methods) and ours.
         services.AddSingleton<IJobFilterProvider>(new JobFilterProviderCollection(JobFilterProviders.Providers, hostFilters));
 
-        services.AddHangfire(cfg =>
+        services.AddHangfire((provider, cfg) =>
         {
-            // Process-wide statics, the same for every host: the job payload format. (AddHangfire also points the static
-            // log provider at the last host configured: in a test process, Hangfire may log through another host.)
+            // Process-wide statics, the same for every host: the job payload format, and a log provider that survives
+            // its host's disposal (it is the last host configured; see HangfireLogProvider).
             cfg.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
+                .UseRecommendedSerializerSettings()
+                .UseLogProvider(new HangfireLogProvider(provider.GetRequiredService<ILoggerFactory>()));
         });
         services.AddHangfireServer(tuning.ApplyTo);
         return services;
