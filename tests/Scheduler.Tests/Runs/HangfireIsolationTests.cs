@@ -6,7 +6,6 @@ using Scheduler.Runs;
 namespace Scheduler.Tests.Runs;
 
 /// <summary>Two scheduler hosts in one process, each on its own database, must each keep to their own storage.</summary>
-[Collection(SchedulerHostGroup.Name)]
 public sealed class HangfireIsolationTests
 {
     [Fact]

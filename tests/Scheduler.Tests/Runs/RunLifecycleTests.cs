@@ -7,7 +7,6 @@ using Scheduler.Runs;
 namespace Scheduler.Tests.Runs;
 
 /// <summary>End to end: the real scheduler (Hangfire server on PostgreSQL) against the emulator over a real warehouse.</summary>
-[Collection(SchedulerHostGroup.Name)]
 public sealed class RunLifecycleTests
 {
     private const string Sleep30 = "/* emulator: sleep=30 */ SELECT 1;";
