@@ -205,7 +205,9 @@ internal sealed class StatementRunner(
     {
         await using var connection = await warehouse.DataSource.OpenConnectionAsync(token);
         await using (var setup = new NpgsqlCommand(
-            $"SET standard_conforming_strings = off; SET application_name = '{ApplicationNamePrefix}{statement.Id}'", connection))
+            // Redshift sessions are UTC; results are read as text (ResultReader), so fix the forms they are parsed from.
+            $"SET standard_conforming_strings = off; SET TimeZone = 'UTC'; SET bytea_output = hex; SET application_name = '{ApplicationNamePrefix}{statement.Id}'",
+            connection))
         {
             await setup.ExecuteNonQueryAsync(token);
         }
@@ -222,6 +224,7 @@ internal sealed class StatementRunner(
                     ? (sub.QueryString, (IReadOnlyList<string>)[])
                     : ParameterBinder.Rewrite(sub.QueryString, parameters.Keys.ToHashSet());
                 await using var command = new NpgsqlCommand(sql, connection, transaction);
+                ResultReader.Prepare(command);
                 foreach (var name in names)
                 {
                     command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Unknown, Value = parameters[name] });

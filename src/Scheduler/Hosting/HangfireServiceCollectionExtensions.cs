@@ -1,5 +1,8 @@
 using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.Common;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Scheduler.Runs;
 
 namespace Scheduler.Hosting;
@@ -10,6 +13,15 @@ public static class HangfireServiceCollectionExtensions
     /// <summary>
     /// Registers Hangfire on <c>ConnectionStrings:Scheduler</c> (schema created on first start) and a Hangfire server.
     /// </summary>
+    /// <remarks>
+    /// Hangfire.NetCore's <c>AddHangfire</c> would resolve <see cref="JobStorage"/> from the static
+    /// <c>JobStorage.Current</c> (which <c>UsePostgreSqlStorage</c> sets), <see cref="JobActivator"/> from
+    /// <c>JobActivator.Current</c> and filters from the static <c>GlobalJobFilters</c>; the background job client, the
+    /// recurring job manager, the server and the dashboard all take them from the container. Two hosts in one process
+    /// (tests) could then share one storage, or activate jobs in the other host's container. So this host's storage,
+    /// activator and filters are registered here first (Hangfire only adds its own when none is registered), and the
+    /// statics are never set: <c>eng/BannedSymbols.txt</c> bans them (and <c>RecurringJob</c>) in our code.
+    /// </remarks>
     public static IServiceCollection AddSchedulerHangfire(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -25,14 +37,24 @@ public static class HangfireServiceCollectionExtensions
             SchemaName = HangfireSchemaName,
         };
         tuning.ApplyTo(storageOptions);
-        services.AddHangfire(cfg => cfg
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseFilter(RunsServiceCollectionExtensions.CreateJobExpirationFilter(configuration))
-            .UsePostgreSqlStorage(
-                bootstrapper => bootstrapper.UseNpgsqlConnection(connectionString),
-                storageOptions));
+
+        // Created on first resolution (it prepares the schema then), as UsePostgreSqlStorage did inside AddHangfire.
+        services.AddSingleton<JobStorage>(_ =>
+            new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions, null), storageOptions));
+        services.AddSingleton<JobActivator>(provider => new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
+        var hostFilters = new JobFilterCollection { RunsServiceCollectionExtensions.CreateJobExpirationFilter(configuration) };
+        // Hangfire's defaults (GlobalJobFilters: retries, continuations, statistics; attributes on job methods) and ours.
+        services.AddSingleton<IJobFilterProvider>(new JobFilterProviderCollection(JobFilterProviders.Providers, hostFilters));
+
+        services.AddHangfire((provider, cfg) =>
+        {
+            // Process-wide statics, the same for every host: the job payload format, and a log provider that survives
+            // its host's disposal (it is the last host configured; see HangfireLogProvider).
+            cfg.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UseLogProvider(new HangfireLogProvider(provider.GetRequiredService<ILoggerFactory>()));
+        });
         services.AddHangfireServer(tuning.ApplyTo);
         return services;
     }

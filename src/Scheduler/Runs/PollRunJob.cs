@@ -16,7 +16,8 @@ namespace Scheduler.Runs;
 /// </summary>
 /// <remarks>
 /// Data API errors never fail the job: throttling, 5xx and network errors are polled again later; ResourceNotFound
-/// (metadata expired) ends the run as Lost. Only PostgreSQL failures throw, and Hangfire's retry of the job is safe:
+/// (metadata expired), or a ValidationException about the checkpointed id (seen from the service for expired ids),
+/// ends the run as Lost. Only PostgreSQL failures throw, and Hangfire's retry of the job is safe:
 /// the attempt number makes every copy after the first a no-op.
 /// </remarks>
 [AutomaticRetry(Attempts = 50, DelaysInSeconds = [1, 2, 5, 10, 20, 30, 60], ExceptOn = [typeof(RunFailedException)], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
@@ -65,7 +66,7 @@ public sealed partial class PollRunJob(
         {
             statement = await DescribeAsync(run, now, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (RunErrors.IsNotFound(ex))
+        catch (Exception ex) when (RunErrors.IsUnknownStatement(ex, run.StatementId!))
         {
             var error = $"Redshift no longer knows statement {run.StatementId} ({RunErrors.Describe(ex)}). The Data API keeps a " +
                 "statement's metadata for about 24 hours, so this run's outcome cannot be known: check the mart's tables.";

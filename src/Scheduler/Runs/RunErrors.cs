@@ -18,8 +18,26 @@ internal static class RunErrors
         _ => false,
     };
 
-    public static bool IsNotFound(Exception exception) =>
-        exception is RedshiftDataException { ErrorCode: "ResourceNotFoundException" };
+    /// <summary>
+    /// Whether a failed DescribeStatement of our own checkpointed <paramref name="statementId"/> means the service no
+    /// longer knows it. Besides ResourceNotFoundException, the service has been seen to answer ValidationException for an
+    /// expired id. The id came from the service and was checkpointed as it was, so a validation error about it cannot be
+    /// our input's fault; one about another member (WaitTimeSeconds) is not about the id and is not taken as an outcome.
+    /// </summary>
+    public static bool IsUnknownStatement(Exception exception, string statementId) => exception switch
+    {
+        RedshiftDataException { ErrorCode: "ResourceNotFoundException" } => true,
+        RedshiftDataException { ErrorCode: "ValidationException" } validation => IsAboutTheId(validation.ServiceMessage ?? validation.Message, statementId),
+        _ => false,
+    };
+
+    private static bool IsAboutTheId(string message, string statementId) =>
+        message.Contains(statementId, StringComparison.OrdinalIgnoreCase)
+        || message.Contains("'id'", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("not found", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("expired", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("does not exist", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("doesn't exist", StringComparison.OrdinalIgnoreCase);
 
     public static string Describe(Exception exception) => exception switch
     {

@@ -5,7 +5,6 @@ using Scheduler.Runs;
 
 namespace Scheduler.Tests.Runs;
 
-[Collection(SchedulerHostGroup.Name)]
 public sealed class MartScheduleSyncTests
 {
     [Fact]

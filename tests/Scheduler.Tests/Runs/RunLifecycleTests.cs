@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Hangfire;
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Runs;
 
 namespace Scheduler.Tests.Runs;
 
 /// <summary>End to end: the real scheduler (Hangfire server on PostgreSQL) against the emulator over a real warehouse.</summary>
-[Collection(SchedulerHostGroup.Name)]
 public sealed class RunLifecycleTests
 {
     private const string Sleep30 = "/* emulator: sleep=30 */ SELECT 1;";
@@ -197,6 +197,33 @@ public sealed class RunLifecycleTests
         Assert.Equal(RunStatus.Lost, run.Status);
         Assert.Contains("no longer knows statement", run.Error, StringComparison.Ordinal);
         Assert.Contains("24 hours", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_EndsLostQuotingTheService_WhenDescribeOfTheCheckpointedIdAnswersValidationException()
+    {
+        await using var harness = await RunHarness.StartAsync("runs_lost_validation",
+            new Dictionary<string, string> { ["slow"] = "/* emulator: sleep=20 */ SELECT 1;" },
+            new Dictionary<string, string?> { ["Runs:LongPollWaitTime"] = "00:00:00" });
+        var started = await harness.StartRunAsync("slow");
+        var running = await harness.WaitForRunAsync(started.RunId, r => r.StatementId is not null, what: "checkpointed");
+
+        // The service has answered ValidationException instead of ResourceNotFoundException for expired ids. The
+        // emulator answers it for an id outside the service's pattern, so the checkpointed id is made one (upper case).
+        var rejected = running.StatementId!.ToUpperInvariant();
+        await using (var scheduler = NpgsqlDataSource.Create(harness.SchedulerConnectionString))
+        await using (var update = scheduler.CreateCommand("UPDATE scheduler.runs SET statement_id = $1 WHERE run_id = $2"))
+        {
+            update.Parameters.AddWithValue(rejected);
+            update.Parameters.AddWithValue(started.RunId);
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+
+        var run = await harness.WaitForTerminalAsync(started.RunId, TimeSpan.FromSeconds(15));
+
+        Assert.Equal(RunStatus.Lost, run.Status);
+        Assert.Contains($"no longer knows statement {rejected}", run.Error, StringComparison.Ordinal);
+        Assert.Contains($"ValidationException (HTTP 400): 1 validation error detected: Value '{rejected}' at 'id'", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
