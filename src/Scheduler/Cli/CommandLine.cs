@@ -24,6 +24,7 @@ public static class CommandLine
         new("serve", "serve [--Key=value ...]     run the service: Hangfire server, dashboard, API (the default)", ServeAsync),
         new("validate", "validate [--Key=value ...]  check configuration, SQL files and cron; print each mart's statements and next fire times", ValidateAsync),
         new("split", "split FILE                  print FILE's statements as a JSON array of strings", SplitAsync),
+        new("hash-password", "hash-password               read a password from stdin, print a hash for Security:Users:<user>:PasswordHash", HashPasswordCommand.RunAsync),
     ];
 
     /// <summary>Runs the command named by the first argument (none, or one starting with '-', means <c>serve</c>).</summary>
