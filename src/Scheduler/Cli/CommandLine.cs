@@ -95,7 +95,18 @@ public static class CommandLine
         await context.Out.WriteLineAsync($"Configuration is valid: {result.Marts.Count} mart(s), SQL root '{result.SqlRoot}'.").ConfigureAwait(false);
         foreach (var mart in result.Marts)
         {
-            var statements = await loader.LoadAsync(mart, context.CancellationToken).ConfigureAwait(false);
+            IReadOnlyList<string> statements;
+            try
+            {
+                statements = await loader.LoadAsync(mart, context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (MartSqlException ex)
+            {
+                // The file changed since the configuration was read.
+                await context.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return ExitInvalid;
+            }
+
             var line = new StringBuilder();
             line.Append(System.Globalization.CultureInfo.InvariantCulture,
                 $"{mart.Name}: {mart.SqlFile}, {statements.Count} statement(s), {(mart.Enabled ? "enabled" : "disabled")}, ");

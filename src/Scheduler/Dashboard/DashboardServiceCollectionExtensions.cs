@@ -17,7 +17,7 @@ public static class DashboardServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(new DashboardOptions
         {
-            DashboardTitle = "Scheduler",
+            DashboardTitle = "Scheduler · Hangfire Dashboard",
             AppPath = null,
             Authorization = [new SchedulerDashboardAuthorizationFilter()],
             IsReadOnlyFunc = context => !SchedulerAuthentication.IsAdmin(context.GetHttpContext().User),

@@ -1,5 +1,7 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 
 namespace Scheduler.Hosting;
 
@@ -16,17 +18,21 @@ public static class HangfireServiceCollectionExtensions
         var connectionString = configuration.GetConnectionString("Scheduler")
             ?? throw new InvalidOperationException("ConnectionStrings:Scheduler is required.");
 
-        services.AddHangfire(cfg => cfg
+        // AddHangfire registers JobStorage.Current and JobActivator.Current, process-wide statics that the next host
+        // built in this process (tests run several at once) overwrites: a server would then run jobs on another
+        // host's database with another host's services. Registering our own instances first keeps each host whole.
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            PrepareSchemaIfNecessary = true,
+            SchemaName = HangfireSchemaName,
+        };
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, cfg) => cfg
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                bootstrapper => bootstrapper.UseNpgsqlConnection(connectionString),
-                new PostgreSqlStorageOptions
-                {
-                    PrepareSchemaIfNecessary = true,
-                    SchemaName = HangfireSchemaName,
-                }));
+            .UseStorage(sp.GetRequiredService<JobStorage>()));
         services.AddHangfireServer();
         return services;
     }

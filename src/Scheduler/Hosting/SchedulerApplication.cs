@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scheduler.Alerts;
 using Scheduler.Dashboard;
 using Scheduler.Marts;
@@ -25,7 +26,7 @@ public static class SchedulerApplication
 
         var services = builder.Services;
         var configuration = builder.Configuration;
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddMarts(configuration);
         services.AddSchedulerHangfire(configuration);
         services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("postgres", tags: ["ready"]);
@@ -43,6 +44,11 @@ public static class SchedulerApplication
         app.MapHangfireDashboard("/hangfire");
         app.MapSchedulerMetrics();
         app.LogSchedulerAccessMode();
+
+        var catalog = app.Services.GetRequiredService<IMartCatalog>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SchedulerApplication).FullName!);
+        var summary = string.Join(", ", catalog.Marts.Select(m => m.Cron is null ? $"{m.Name} (manual)" : $"{m.Name} ({m.Cron} {m.TimeZone.Id})"));
+        app.Lifetime.ApplicationStarted.Register(() => Log.MartsLoaded(logger, catalog.Marts.Count, summary));
         return app;
     }
 }

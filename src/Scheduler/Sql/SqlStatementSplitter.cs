@@ -145,7 +145,13 @@ public static class SqlStatementSplitter
                 case '\'':
                     {
                         hasCode = true;
-                        var end = QuoteAllowsBackslash(text, offset, i) ? SkipEscaped(text, i) : SkipDoubled(text, i, '\'');
+                        var end = QuoteKind(text, offset, i) switch
+                        {
+                            StringKind.Unicode => SkipDoubled(text, i, '\''),
+                            // PostgreSQL ends a bit string at the next quote; a quote right after starts a new string.
+                            StringKind.BitOrHex => SkipToQuote(text, i),
+                            _ => SkipEscaped(text, i),
+                        };
                         if (end < 0)
                         {
                             error = Error(text, offset, StringStart(text, offset, i), "Unterminated string literal");
@@ -301,26 +307,35 @@ public static class SqlStatementSplitter
         }
     }
 
-    // U&'…', B'…' and X'…' know no backslash escape; everything else (plain, E'…', N'…') does in Redshift.
-    private static bool QuoteAllowsBackslash(ReadOnlySpan<char> text, int offset, int quote)
+    // U&'…' knows only '', B'…' and X'…' no escape at all; everything else (plain, E'…', N'…') takes backslash
+    // escapes in Redshift.
+    private static StringKind QuoteKind(ReadOnlySpan<char> text, int offset, int quote)
     {
         if (quote - 1 < offset)
         {
-            return true;
+            return StringKind.Escaped;
         }
 
         var p = text[quote - 1];
         if (p == '&')
         {
-            return !(quote - 2 >= offset && (text[quote - 2] | 0x20) == 'u' && !IsIdentifierChar(text, offset, quote - 3));
+            return quote - 2 >= offset && (text[quote - 2] | 0x20) == 'u' && !IsIdentifierChar(text, offset, quote - 3)
+                ? StringKind.Unicode
+                : StringKind.Escaped;
         }
 
-        if ((p | 0x20) is 'b' or 'x')
+        if ((p | 0x20) is 'b' or 'x' && !IsIdentifierChar(text, offset, quote - 2))
         {
-            return IsIdentifierChar(text, offset, quote - 2);
+            return StringKind.BitOrHex;
         }
 
-        return true;
+        return StringKind.Escaped;
+    }
+
+    private static int SkipToQuote(ReadOnlySpan<char> text, int start)
+    {
+        var next = text[(start + 1)..].IndexOf('\'');
+        return next < 0 ? -1 : start + 1 + next + 1;
     }
 
     // Where the error for an unterminated string should point: at its prefix (E, U&, B, X) when it has one.
@@ -386,6 +401,13 @@ public static class SqlStatementSplitter
         }
 
         return -1;
+    }
+
+    private enum StringKind
+    {
+        Escaped,
+        Unicode,
+        BitOrHex,
     }
 
     private static SqlSplitException Error(ReadOnlySpan<char> text, int offset, int index, string reason)

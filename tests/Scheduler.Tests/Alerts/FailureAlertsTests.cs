@@ -8,6 +8,7 @@ using Scheduler.Tests.Api;
 
 namespace Scheduler.Tests.Alerts;
 
+[Collection(HangfireHosts.Name)]
 public sealed class FailureAlertsTests
 {
     private static readonly DateTimeOffset s_created = new(2026, 11, 30, 3, 0, 0, TimeSpan.Zero);
@@ -104,8 +105,21 @@ public sealed class FailureAlertsTests
         });
 
         Alerts(host).RunEnded("sample", "run-9", "Failed", "manual", "boom", s_created, s_completed);
-        var first = await listener.NextAsync(s_deadline);
-        var second = await listener.NextAsync(s_deadline);
+        ReceivedWebhook first, second;
+        try
+        {
+            first = await listener.NextAsync(s_deadline);
+            second = await listener.NextAsync(s_deadline);
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            await using var connection = new NpgsqlConnection(host.ConnectionString);
+            await connection.OpenAsync();
+            await using var query = new NpgsqlCommand(
+                "SELECT string_agg(j.id || ' ' || j.statename || ' fetched ' || coalesce(q.fetchedat::text, '-'), '; ') FROM hangfire.job j LEFT JOIN hangfire.jobqueue q ON q.jobid = j.id",
+                connection);
+            throw new Xunit.Sdk.XunitException($"{listener.Count} webhook(s) received; Hangfire jobs: {await query.ExecuteScalarAsync()}");
+        }
 
         Assert.Equal(first.Body, second.Body);
         Assert.True(second.ReceivedAt - first.ReceivedAt >= TimeSpan.FromSeconds(0.9),

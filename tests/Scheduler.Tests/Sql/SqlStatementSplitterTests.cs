@@ -28,6 +28,8 @@ public sealed class SqlStatementSplitterTests
         { "SELECT B'10\\'; SELECT 2", ["SELECT B'10\\'", "SELECT 2"] },
         { "SELECT X'1F\\'; SELECT 2", ["SELECT X'1F\\'", "SELECT 2"] },
         { "SELECT x'1F'';'; SELECT 2", ["SELECT x'1F'';'", "SELECT 2"] },
+        // A bit string ends at the next quote (no doubling, no escape); a quote right after opens an ordinary string.
+        { "SELECT X'1F''\\';'; SELECT 2", ["SELECT X'1F''\\';'", "SELECT 2"] },
         // An identifier ending in b or x is not a prefix: backslash escapes again.
         { "SELECT tab'a\\';b'; SELECT 2", ["SELECT tab'a\\';b'", "SELECT 2"] },
 

@@ -4,6 +4,7 @@ using Scheduler.Tests.Api;
 
 namespace Scheduler.Tests.Telemetry;
 
+[Collection(HangfireHosts.Name)]
 public sealed class RunMetricsTests
 {
     [Fact]
