@@ -1,9 +1,11 @@
 using Hangfire;
+using Scheduler.Runs;
+using Scheduler.Telemetry;
 
 namespace Scheduler.Alerts;
 
 /// <summary>
-/// Turns a run's failure into a webhook delivery job. The run code calls <see cref="RunEnded"/> once, where it
+/// Turns a run's failure into a webhook delivery job. The run code calls <see cref="RunEnded(RunRecord)"/> once, where it
 /// records a terminal status; delivery then happens in a Hangfire job with its own retries, so a slow or broken
 /// receiver never delays or fails the run, and a restart does not lose a pending alert.
 /// </summary>
@@ -11,6 +13,15 @@ public sealed class FailureAlerts(AlertSettings settings, IBackgroundJobClient j
 {
     /// <summary>The terminal statuses that raise an alert.</summary>
     public static readonly IReadOnlySet<string> AlertingStatuses = new HashSet<string>(StringComparer.Ordinal) { "Failed", "TimedOut", "Lost" };
+
+    /// <summary>Enqueues a webhook delivery when the run ended Failed, TimedOut or Lost and its mart has a webhook.</summary>
+    /// <returns>The delivery job's id, or null when nothing was enqueued.</returns>
+    public string? RunEnded(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return RunEnded(run.Mart, run.RunId.ToString("D"), run.Status.ToString(), RunMetrics.TriggerName(run.Trigger), run.Error,
+            run.CreatedAt, run.CompletedAt);
+    }
 
     /// <summary>
     /// Enqueues a webhook delivery when <paramref name="status"/> is Failed, TimedOut or Lost and the mart has a webhook.

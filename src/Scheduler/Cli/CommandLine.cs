@@ -24,6 +24,7 @@ public static class CommandLine
         new("serve", "serve [--Key=value ...]     run the service: Hangfire server, dashboard, API (the default)", ServeAsync),
         new("validate", "validate [--Key=value ...]  check configuration, SQL files and cron; print each mart's statements and next fire times", ValidateAsync),
         new("split", "split FILE                  print FILE's statements as a JSON array of strings", SplitAsync),
+        new("trigger", "trigger MART                start a run now (same rules as Run now) and print its run id", TriggerCommand.RunAsync),
         new("hash-password", "hash-password               read a password from stdin, print a hash for Security:Users:<user>:PasswordHash", HashPasswordCommand.RunAsync),
     ];
 

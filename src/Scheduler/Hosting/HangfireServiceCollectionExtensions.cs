@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using Scheduler.Runs;
 
 namespace Scheduler.Hosting;
 
@@ -18,22 +19,27 @@ public static class HangfireServiceCollectionExtensions
         var connectionString = configuration.GetConnectionString("Scheduler")
             ?? throw new InvalidOperationException("ConnectionStrings:Scheduler is required.");
 
-        // AddHangfire registers JobStorage.Current and JobActivator.Current, process-wide statics that the next host
-        // built in this process (tests run several at once) overwrites: a server would then run jobs on another
-        // host's database with another host's services. Registering our own instances first keeps each host whole.
+        // Tuned for runs (Hangfire:*): see HangfireTuningOptions and the README's run lifecycle section.
+        var tuning = HangfireTuningOptions.Read(configuration);
         var storageOptions = new PostgreSqlStorageOptions
         {
             PrepareSchemaIfNecessary = true,
             SchemaName = HangfireSchemaName,
         };
+        tuning.ApplyTo(storageOptions);
+
+        // AddHangfire registers JobStorage.Current and JobActivator.Current, process-wide statics that the next host
+        // built in this process (tests run several at once) overwrites: a server would then run jobs on another
+        // host's database with another host's services. Registering our own instances first keeps each host whole.
         services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, cfg) => cfg
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
+            .UseFilter(RunsServiceCollectionExtensions.CreateJobExpirationFilter(configuration))
             .UseStorage(sp.GetRequiredService<JobStorage>()));
-        services.AddHangfireServer();
+        services.AddHangfireServer(tuning.ApplyTo);
         return services;
     }
 

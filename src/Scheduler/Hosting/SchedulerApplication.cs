@@ -2,8 +2,11 @@ using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scheduler.Alerts;
+using Scheduler.Api;
 using Scheduler.Dashboard;
 using Scheduler.Marts;
+using Scheduler.Redshift;
+using Scheduler.Runs;
 using Scheduler.Security;
 using Scheduler.Telemetry;
 
@@ -35,7 +38,9 @@ public static class SchedulerApplication
         services.AddSchedulerTelemetry();
         services.AddSchedulerDashboard();
 
-        // Feature registrations (one line each) go here: services.AddRedshiftDataClient(configuration); services.AddRuns(...);
+        // Feature registrations (one line each) go here.
+        services.AddRedshiftDataClient(configuration);
+        services.AddRuns(configuration);
 
         var app = builder.Build();
         // Health stays open: probes carry no credentials, and the answers reveal only up or down.
@@ -43,6 +48,7 @@ public static class SchedulerApplication
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapHangfireDashboard("/hangfire");
         app.MapSchedulerMetrics();
+        app.MapSchedulerApi();
         app.LogSchedulerAccessMode();
 
         var catalog = app.Services.GetRequiredService<IMartCatalog>();

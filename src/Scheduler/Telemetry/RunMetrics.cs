@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Scheduler.Runs;
 
 namespace Scheduler.Telemetry;
 
@@ -71,6 +72,21 @@ public sealed class RunMetrics : IDisposable
             _detectionDelay.Record(Math.Max(0, delay.TotalSeconds), new KeyValuePair<string, object?>("mart", mart));
         }
     }
+
+    /// <summary>A run reached a terminal status: counts it and records its duration and detection delay.</summary>
+    public void RunCompleted(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        RunCompleted(
+            run.Mart,
+            TriggerName(run.Trigger),
+            run.Status.ToString(),
+            run.CompletedAt - run.CreatedAt,
+            run.CompletedAt is { } completed && run.StatementFinishedAt is { } finished ? completed - finished : null);
+    }
+
+    /// <summary>The contract's name of a trigger: <c>cron</c> or <c>manual</c>.</summary>
+    public static string TriggerName(RunTrigger trigger) => trigger == RunTrigger.Cron ? "cron" : "manual";
 
     /// <summary>A poll of a run's statement was made.</summary>
     public void Poll(string mart, string result) =>
