@@ -15,6 +15,7 @@ public static class DashboardServiceCollectionExtensions
     public static IServiceCollection AddSchedulerDashboard(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        MartsDashboard.Register();
         services.AddSingleton(new DashboardOptions
         {
             DashboardTitle = "Scheduler · Hangfire Dashboard",

@@ -148,6 +148,11 @@ internal sealed class OpsHost : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
+        // Idle pooled connections of a finished test would otherwise hold server slots for minutes.
+        using (var connection = new Npgsql.NpgsqlConnection(ConnectionString))
+        {
+            Npgsql.NpgsqlConnection.ClearPool(connection);
+        }
         try
         {
             Directory.Delete(_root, recursive: true);

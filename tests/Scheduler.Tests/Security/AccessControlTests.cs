@@ -5,10 +5,11 @@ using Hangfire;
 using Hangfire.Common;
 using Microsoft.AspNetCore.TestHost;
 using Scheduler.Tests.Api;
+using Scheduler.Tests.Runs;
 
 namespace Scheduler.Tests.Security;
 
-[Collection(HangfireHosts.Name)]
+[Collection(SchedulerHostGroup.Name)]
 public sealed class AccessControlTests
 {
     private static readonly (string, string, string)[] s_users = [("alice", "alice-pw", "Admin"), ("victor", "victor-pw", "Viewer")];

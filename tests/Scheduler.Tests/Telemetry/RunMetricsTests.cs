@@ -1,10 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Telemetry;
 using Scheduler.Tests.Api;
+using Scheduler.Tests.Runs;
 
 namespace Scheduler.Tests.Telemetry;
 
-[Collection(HangfireHosts.Name)]
+[Collection(SchedulerHostGroup.Name)]
 public sealed class RunMetricsTests
 {
     [Fact]
