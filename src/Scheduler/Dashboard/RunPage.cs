@@ -112,7 +112,8 @@ internal sealed class RunPage(RunPage.Model model) : RazorPage
         foreach (var sub in run.SubStatements)
         {
             var failed = sub.Error is not null || sub.Status == "FAILED";
-            var firstLine = sub.Sql.Split('\n', 2)[0].Trim();
+            var lines = sub.Sql.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+            var firstLine = lines.FirstOrDefault(l => !l.StartsWith("--", StringComparison.Ordinal)) ?? lines.FirstOrDefault() ?? "";
             if (firstLine.Length > 100)
             {
                 firstLine = firstLine[..100] + "…";
