@@ -85,9 +85,12 @@ public static class CommandLine
     {
         var builder = WebApplication.CreateBuilder(context.Args);
         var result = MartConfiguration.Read(builder.Configuration, builder.Environment.ContentRootPath);
-        if (result.Problems.Count > 0)
+        var problems = result.Problems.ToList();
+        Security.SecurityConfiguration.Read(builder.Configuration, problems);
+        Alerts.AlertConfiguration.Read(builder.Configuration, problems);
+        if (problems.Count > 0)
         {
-            await context.Error.WriteLineAsync(new SchedulerConfigurationException(result.Problems).Message).ConfigureAwait(false);
+            await context.Error.WriteLineAsync(new SchedulerConfigurationException(problems).Message).ConfigureAwait(false);
             return ExitInvalid;
         }
 

@@ -42,6 +42,32 @@ public sealed class TriggerCommandTests
         Assert.Contains("no password", emptyError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Validate_ListsSecurityAndAlertProblemsWithTheMartOnes()
+    {
+        var root = Directory.CreateTempSubdirectory("scheduler-validate-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(root, "a.sql"), "select 1;");
+            var (code, _, error) = await RunAsync(
+            [
+                "validate", "--contentRoot", root, "--ConnectionStrings:Scheduler=Host=127.0.0.1", "--Redshift:ServiceUrl=http://127.0.0.1:9",
+                "--Redshift:WorkgroupName=wg", "--Redshift:Database=dev", $"--Sql:Root={root}", "--Marts:a:SqlFile=a.sql",
+                "--Marts:a:Cron=every day", "--Security:Users:bob:Role=Owner", "--Security:Users:bob:PasswordHash=x", "--Alerts:WebhookUrl=nope",
+            ]);
+
+            Assert.Equal(1, code);
+            Assert.Contains("Marts:a:Cron = 'every day'", error, StringComparison.Ordinal);
+            Assert.Contains("Security:Users:bob:Role = 'Owner'", error, StringComparison.Ordinal);
+            Assert.Contains("Security:Users:bob:PasswordHash = '(hidden)'", error, StringComparison.Ordinal);
+            Assert.Contains("Alerts:WebhookUrl = '(hidden)'", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, string input = "")
     {
         using var stdin = new StringReader(input);
