@@ -1,4 +1,3 @@
-using Cronos;
 using Scheduler.Marts;
 
 namespace Scheduler.Api;
@@ -15,8 +14,8 @@ public static class MartSchedule
             return null;
         }
 
-        var expression = CronExpression.Parse(mart.Cron, mart.Cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
-        var next = expression.GetNextOccurrence(now.UtcDateTime, mart.TimeZone);
+        // The same parser as start-up validation and the recurring job, so the page shows what will happen.
+        var next = MartConfiguration.ParseCron(mart.Cron).GetNextOccurrence(now.UtcDateTime, mart.TimeZone);
         return next is null ? null : new DateTimeOffset(next.Value, TimeSpan.Zero);
     }
 
