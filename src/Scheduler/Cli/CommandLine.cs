@@ -24,6 +24,8 @@ public static class CommandLine
         new("serve", "serve [--Key=value ...]     run the service: Hangfire server, dashboard, API (the default)", ServeAsync),
         new("validate", "validate [--Key=value ...]  check configuration, SQL files and cron; print each mart's statements and next fire times", ValidateAsync),
         new("split", "split FILE                  print FILE's statements as a JSON array of strings", SplitAsync),
+        new("trigger", "trigger MART                start a run now (same rules as Run now) and print its run id", TriggerCommand.RunAsync),
+        new("hash-password", "hash-password               read a password from stdin, print a hash for Security:Users:<user>:PasswordHash", HashPasswordCommand.RunAsync),
     ];
 
     /// <summary>Runs the command named by the first argument (none, or one starting with '-', means <c>serve</c>).</summary>
@@ -83,9 +85,12 @@ public static class CommandLine
     {
         var builder = WebApplication.CreateBuilder(context.Args);
         var result = MartConfiguration.Read(builder.Configuration, builder.Environment.ContentRootPath);
-        if (result.Problems.Count > 0)
+        var problems = result.Problems.ToList();
+        Security.SecurityConfiguration.Read(builder.Configuration, problems);
+        Alerts.AlertConfiguration.Read(builder.Configuration, problems);
+        if (problems.Count > 0)
         {
-            await context.Error.WriteLineAsync(new SchedulerConfigurationException(result.Problems).Message).ConfigureAwait(false);
+            await context.Error.WriteLineAsync(new SchedulerConfigurationException(problems).Message).ConfigureAwait(false);
             return ExitInvalid;
         }
 

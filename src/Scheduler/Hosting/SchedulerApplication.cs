@@ -1,9 +1,14 @@
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Scheduler.Alerts;
+using Scheduler.Api;
+using Scheduler.Dashboard;
 using Scheduler.Marts;
 using Scheduler.Redshift;
 using Scheduler.Runs;
+using Scheduler.Security;
+using Scheduler.Telemetry;
 
 namespace Scheduler.Hosting;
 
@@ -28,15 +33,23 @@ public static class SchedulerApplication
         services.AddMarts(configuration);
         services.AddSchedulerHangfire(configuration);
         services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("postgres", tags: ["ready"]);
+        services.AddSchedulerSecurity(configuration);
+        services.AddSchedulerAlerts(configuration);
+        services.AddSchedulerTelemetry();
+        services.AddSchedulerDashboard();
 
         // Feature registrations (one line each) go here.
         services.AddRedshiftDataClient(configuration);
         services.AddRuns(configuration);
 
         var app = builder.Build();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        // Health stays open: probes carry no credentials, and the answers reveal only up or down.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapHangfireDashboard("/hangfire");
+        app.MapSchedulerMetrics();
+        app.MapSchedulerApi();
+        app.LogSchedulerAccessMode();
 
         var catalog = app.Services.GetRequiredService<IMartCatalog>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SchedulerApplication).FullName!);

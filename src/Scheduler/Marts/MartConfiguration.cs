@@ -48,6 +48,8 @@ public static partial class MartConfiguration
         "SqlFile", "Cron", "TimeZone", "Timeout", "Poll", "Poll:InitialInterval", "Poll:MaxInterval", "Enabled",
         "Redshift", "Redshift:WorkgroupName", "Redshift:ClusterIdentifier", "Redshift:Database", "Redshift:DbUser",
         "Redshift:SecretArn",
+        // Read by Scheduler.Alerts.AlertConfiguration.
+        "Alerts", "Alerts:WebhookUrl",
     };
 
     /// <summary>
@@ -175,7 +177,7 @@ public static partial class MartConfiguration
         {
             if (!s_martKeys.Contains(child))
             {
-                problems.Add(new($"{prefix}:{child}", section[child], $"a known mart key ({string.Join(", ", s_martKeys.Where(k => k is not "Poll" and not "Redshift"))})"));
+                problems.Add(new($"{prefix}:{child}", section[child], $"a known mart key ({string.Join(", ", s_martKeys.Where(k => k is not "Poll" and not "Redshift" and not "Alerts"))})"));
             }
         }
 

@@ -13,6 +13,7 @@ public sealed partial class MartRunner(
     IRedshiftDataClient redshift,
     IBackgroundJobClient jobs,
     TimeProvider timeProvider,
+    Scheduler.Telemetry.RunMetrics metrics,
     ILogger<MartRunner> logger) : IRunTrigger
 {
     /// <inheritdoc />
@@ -39,6 +40,7 @@ public sealed partial class MartRunner(
             if (reserved.IsNew)
             {
                 LogSkipped(logger, mart.Name, trigger, run.ActiveRunId);
+                metrics.RunCompleted(run);
             }
 
             return TriggerResult.Skipped(run);
@@ -53,6 +55,7 @@ public sealed partial class MartRunner(
         if (reserved.IsNew)
         {
             LogStarted(logger, run.RunId, mart.Name, trigger);
+            metrics.RunStarted(mart.Name, Scheduler.Telemetry.RunMetrics.TriggerName(trigger));
         }
 
         return TriggerResult.Started(run);

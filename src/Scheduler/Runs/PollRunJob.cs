@@ -30,6 +30,7 @@ public sealed partial class PollRunJob(
     LongPollSlots longPollSlots,
     IOptions<RunsOptions> options,
     TimeProvider timeProvider,
+    Scheduler.Telemetry.RunMetrics metrics,
     ILogger<PollRunJob> logger)
 {
     private static readonly TimeSpan MinDelay = TimeSpan.FromMilliseconds(500);
@@ -68,6 +69,7 @@ public sealed partial class PollRunJob(
         }
         catch (Exception ex) when (RunErrors.IsUnknownStatement(ex, run.StatementId!))
         {
+            metrics.Poll(run.Mart, "not_found");
             var error = $"Redshift no longer knows statement {run.StatementId} ({RunErrors.Describe(ex)}). The Data API keeps a " +
                 "statement's metadata for about 24 hours, so this run's outcome cannot be known: check the mart's tables.";
             await progress.CompleteAsync(runId, new RunOutcome(RunStatus.Lost, error), pollsToAdd: 1, onlyIfNeverSubmitted: false, cancellationToken).ConfigureAwait(false);
@@ -76,6 +78,7 @@ public sealed partial class PollRunJob(
         catch (Exception ex) when (RunErrors.IsTransient(ex, cancellationToken) || ex is RedshiftDataException)
         {
             // Any other answer is not an outcome: poll again later, bounded by the deadline.
+            metrics.Poll(run.Mart, "error");
             LogPollError(logger, runId, attempt, RunErrors.Describe(ex));
             if (!await GiveUpIfDueAsync(run, $"the last DescribeStatement failed: {RunErrors.Describe(ex)}", cancellationToken).ConfigureAwait(false))
             {
@@ -85,7 +88,9 @@ public sealed partial class PollRunJob(
             return;
         }
 
-        if (RunProgress.OutcomeOf(run, statement) is { } outcome)
+        var terminal = RunProgress.OutcomeOf(run, statement);
+        metrics.Poll(run.Mart, terminal is null ? "running" : "terminal");
+        if (terminal is { } outcome)
         {
             var recorded = await progress.CompleteAsync(runId, outcome, pollsToAdd: 1, onlyIfNeverSubmitted: false, cancellationToken).ConfigureAwait(false);
             if (recorded && outcome.Status == RunStatus.Failed)

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Scheduler.Alerts;
 using Scheduler.Redshift;
 using Scheduler.Redshift.Model;
+using Scheduler.Telemetry;
 
 namespace Scheduler.Runs;
 
@@ -10,7 +12,8 @@ namespace Scheduler.Runs;
 /// return false and change nothing. Poll jobs use it; so can an in-process watcher that sees a finish first (the
 /// delayed poll jobs stay the durable backstop and find the run terminal).
 /// </summary>
-public sealed partial class RunProgress(RunLedger ledger, TimeProvider timeProvider, ILogger<RunProgress> logger)
+public sealed partial class RunProgress(
+    RunLedger ledger, TimeProvider timeProvider, RunMetrics metrics, FailureAlerts alerts, ILogger<RunProgress> logger)
 {
     /// <summary>Records <paramref name="outcome"/> unless the run already ended.</summary>
     /// <returns>True when this call recorded it.</returns>
@@ -86,9 +89,28 @@ public sealed partial class RunProgress(RunLedger ledger, TimeProvider timeProvi
         {
             var delay = outcome.StatementFinishedAt is { } finished ? (now - finished).TotalMilliseconds : (double?)null;
             LogCompleted(logger, runId, outcome.Status, delay, outcome.Error);
+            await AfterCompletedAsync(runId, cancellationToken).ConfigureAwait(false);
         }
 
         return recorded;
+    }
+
+    /// <summary>Metrics and the failure alert, once per run: only the call that recorded the outcome gets here.</summary>
+    private async Task AfterCompletedAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false) is { } run)
+            {
+                metrics.RunCompleted(run);
+                alerts.RunEnded(run);
+            }
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            // The outcome is recorded; failing the job now would only repeat a poll that finds the run ended.
+            LogAfterCompletedFailed(logger, ex, runId);
+        }
     }
 
     private static List<RunSubStatement>? SubStatementsOf(RunRecord run, DescribeStatementResponse statement)
@@ -123,4 +145,8 @@ public sealed partial class RunProgress(RunLedger ledger, TimeProvider timeProvi
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information,
         Message = "Run {RunId} ended {Status} (detected {DetectionDelayMs} ms after Redshift's UpdatedAt): {Error}")]
     private static partial void LogCompleted(ILogger logger, Guid runId, RunStatus status, double? detectionDelayMs, string? error);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning,
+        Message = "Run {RunId} ended, but its metrics and failure alert could not be produced")]
+    private static partial void LogAfterCompletedFailed(ILogger logger, Exception exception, Guid runId);
 }

@@ -188,6 +188,13 @@ internal sealed class RunHarness : IAsyncDisposable
         }
 
         await Emulator.DisposeAsync();
+        // Idle pooled connections of a finished test would otherwise hold server slots for minutes.
+        foreach (var connectionString in new[] { SchedulerConnectionString, WarehouseConnectionString })
+        {
+            using var connection = new NpgsqlConnection(connectionString);
+            NpgsqlConnection.ClearPool(connection);
+        }
+
         Directory.Delete(SqlRoot, recursive: true);
     }
 

@@ -1,0 +1,35 @@
+using Scheduler.Marts;
+
+namespace Scheduler.Alerts;
+
+/// <summary>Registers failure alerts.</summary>
+public static class AlertServiceCollectionExtensions
+{
+    /// <summary>
+    /// Validates <c>Alerts:*</c>, <c>Marts:&lt;name&gt;:Alerts:WebhookUrl</c> and <c>Scheduler:PublicUrl</c> now and
+    /// registers <see cref="FailureAlerts"/> and the delivery job. Needs Hangfire registered.
+    /// </summary>
+    /// <exception cref="SchedulerConfigurationException">A key is malformed.</exception>
+    public static IServiceCollection AddSchedulerAlerts(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var problems = new List<ConfigurationProblem>();
+        var settings = AlertConfiguration.Read(configuration, problems);
+        if (problems.Count > 0)
+        {
+            throw new SchedulerConfigurationException(problems);
+        }
+
+        services.AddSingleton(settings);
+        services.AddSingleton<FailureAlerts>();
+        services.AddTransient<WebhookAlertJob>();
+        services.AddHttpClient(WebhookAlertJob.HttpClientName, client =>
+        {
+            // The job's own timeout (Alerts:Timeout) is the one that counts.
+            client.Timeout = Timeout.InfiniteTimeSpan;
+            client.DefaultRequestHeaders.UserAgent.ParseAdd("Scheduler-Alerts/1.0");
+        });
+        return services;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Hangfire;
+using Scheduler.Telemetry;
+
+namespace Scheduler.Alerts;
+
+/// <summary>
+/// The Hangfire job that POSTs one <see cref="RunFailureAlert"/>. A failed attempt schedules the next one itself
+/// (delays from <see cref="AlertSettings.DelayBefore"/>) instead of using Hangfire's automatic retry, whose delays are
+/// fixed at compile time; only the last failed attempt ends as a Failed job in the dashboard.
+/// </summary>
+public sealed class WebhookAlertJob(
+    AlertSettings settings,
+    IHttpClientFactory httpClients,
+    IBackgroundJobClient jobs,
+    RunMetrics metrics,
+    ILogger<WebhookAlertJob> logger)
+{
+    /// <summary>The named <see cref="HttpClient"/> used for deliveries.</summary>
+    public const string HttpClientName = "Scheduler.Alerts";
+
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Delivers the alert (attempt <paramref name="attempt"/> of <see cref="AlertSettings.MaxAttempts"/>).</summary>
+    /// <exception cref="AlertDeliveryException">The last attempt failed.</exception>
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Failure alert {0}")]
+    public async Task SendAsync(RunFailureAlert alert, int attempt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var url = settings.WebhookFor(alert.Mart);
+        if (url is null)
+        {
+            logger.AlertDropped(alert.Mart, alert.RunId);
+            return;
+        }
+
+        string? failure;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(settings.Timeout);
+            using var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = JsonContent.Create(alert, options: s_json),
+            };
+            request.Headers.Add("X-Scheduler-Alert-Id", alert.AlertId);
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                metrics.AlertAttempt("delivered");
+                logger.AlertDelivered(alert.Mart, alert.RunId, attempt);
+                return;
+            }
+
+            failure = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            failure = $"no answer within {settings.Timeout:c}";
+        }
+        catch (HttpRequestException ex)
+        {
+            failure = ex.Message;
+        }
+
+        if (attempt >= settings.MaxAttempts)
+        {
+            metrics.AlertAttempt("failed");
+            logger.AlertGaveUp(alert.Mart, alert.RunId, attempt, failure);
+            throw new AlertDeliveryException(
+                $"The failure alert for mart '{alert.Mart}' run {alert.RunId} was not delivered after {attempt} attempt(s): {failure}.");
+        }
+
+        var delay = settings.DelayBefore(attempt + 1);
+        metrics.AlertAttempt("retrying");
+        logger.AlertRetrying(alert.Mart, alert.RunId, attempt, failure, delay);
+        jobs.Schedule<WebhookAlertJob>(job => job.SendAsync(alert, attempt + 1, CancellationToken.None), delay);
+    }
+}

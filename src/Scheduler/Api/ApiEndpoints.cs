@@ -1,0 +1,151 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Scheduler.Marts;
+using Scheduler.Runs;
+using Scheduler.Security;
+
+namespace Scheduler.Api;
+
+/// <summary>
+/// The HTTP API under <c>/api</c>: marts, runs, trigger and cancel. Runs are the run JSON of the contract
+/// (<see cref="RunJson.Options"/>); errors are <c>application/problem+json</c> with a detail that says what to do.
+/// </summary>
+public static class ApiEndpoints
+{
+    /// <summary>The default of <c>limit</c> on <c>GET /api/runs</c>.</summary>
+    public const int DefaultLimit = 50;
+
+    /// <summary>The largest <c>limit</c> on <c>GET /api/runs</c>.</summary>
+    public const int MaxLimit = 1000;
+
+    /// <summary>Maps the API. Reads need any authenticated user; trigger and cancel need the Admin role.</summary>
+    public static RouteGroupBuilder MapSchedulerApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var api = endpoints.MapGroup("/api");
+        api.MapGet("/marts", GetMartsAsync);
+        api.MapPost("/marts/{name}/runs", TriggerAsync)
+            .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
+            .AddEndpointFilter<SameOriginFilter>();
+        api.MapGet("/runs", ListRunsAsync);
+        api.MapGet("/runs/{runId}", GetRunAsync);
+        api.MapPost("/runs/{runId}/cancel", CancelAsync)
+            .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
+            .AddEndpointFilter<SameOriginFilter>();
+        return api;
+    }
+
+    /// <summary>The API location of a run.</summary>
+    public static string RunLocation(Guid runId) => $"/api/runs/{runId:D}";
+
+    private static async Task<IResult> GetMartsAsync(IMartCatalog catalog, IRunLedger ledger, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var lastRuns = await ledger.GetLastRunsAsync(cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var marts = catalog.Marts.Select(mart =>
+        {
+            var next = MartSchedule.NextFireAt(mart, now);
+            return new MartSummary(
+                mart.Name,
+                mart.SqlFile,
+                mart.Cron,
+                MartSchedule.Describe(mart),
+                mart.TimeZone.Id,
+                mart.Enabled,
+                mart.Timeout,
+                next,
+                next is { } n ? MartSchedule.InZone(n, mart.TimeZone) : null,
+                lastRuns.GetValueOrDefault(mart.Name));
+        }).ToList();
+        return Results.Json(marts, RunJson.Options);
+    }
+
+    private static async Task<IResult> TriggerAsync(string name, IRunTrigger runs, CancellationToken cancellationToken)
+    {
+        var result = await runs.TriggerAsync(name, RunTrigger.Manual, cancellationToken).ConfigureAwait(false);
+        return result.Outcome switch
+        {
+            TriggerOutcome.Started => Results.Json(result.Run, RunJson.Options, statusCode: StatusCodes.Status202Accepted)
+                .WithLocation(RunLocation(result.Run!.RunId)),
+            TriggerOutcome.Skipped => Problem(StatusCodes.Status409Conflict, "A run is already active",
+                $"Mart '{name}' has an active run ({result.ActiveRunId:D}); this trigger was recorded as skipped run {result.Run?.RunId:D}. " +
+                "Wait for the active run to end, or cancel it first.",
+                new Dictionary<string, object?> { ["activeRunId"] = result.ActiveRunId, ["skippedRunId"] = result.Run?.RunId }),
+            _ => Problem(StatusCodes.Status404NotFound, "Unknown mart",
+                $"No mart is named '{name}'. GET /api/marts lists the configured marts (names are case-sensitive)."),
+        };
+    }
+
+    private static async Task<IResult> GetRunAsync(string runId, IRunLedger ledger, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(runId, out var id))
+        {
+            return Problem(StatusCodes.Status404NotFound, "Unknown run", $"'{runId}' is not a run id (a GUID such as 3f2b…).");
+        }
+
+        var run = await ledger.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        return run is null
+            ? Problem(StatusCodes.Status404NotFound, "Unknown run", $"No run has the id {id:D}.")
+            : Results.Json(run, RunJson.Options);
+    }
+
+    private static async Task<IResult> ListRunsAsync(string? mart, string? status, string? limit, IRunLedger ledger, CancellationToken cancellationToken)
+    {
+        RunStatus? statusFilter = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (!Enum.TryParse<RunStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
+            {
+                return Problem(StatusCodes.Status400BadRequest, "Invalid status",
+                    $"status='{status}' is not a run status; expected one of {string.Join(", ", Enum.GetNames<RunStatus>())}.");
+            }
+
+            statusFilter = parsed;
+        }
+
+        var count = DefaultLimit;
+        if (!string.IsNullOrWhiteSpace(limit)
+            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxLimit))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid limit",
+                $"limit='{limit}' is not a whole number from 1 to {MaxLimit} (default {DefaultLimit}).");
+        }
+
+        var runs = await ledger.ListAsync(string.IsNullOrWhiteSpace(mart) ? null : mart, statusFilter, count, cancellationToken).ConfigureAwait(false);
+        return Results.Json(runs, RunJson.Options);
+    }
+
+    private static async Task<IResult> CancelAsync(string runId, IRunTrigger runs, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(runId, out var id))
+        {
+            return Problem(StatusCodes.Status404NotFound, "Unknown run", $"'{runId}' is not a run id (a GUID).");
+        }
+
+        var result = await runs.CancelAsync(id, cancellationToken).ConfigureAwait(false);
+        return result.Outcome switch
+        {
+            CancelOutcome.Requested => Results.Json(result.Run, RunJson.Options, statusCode: StatusCodes.Status202Accepted)
+                .WithLocation(RunLocation(id)),
+            CancelOutcome.NotActive => Problem(StatusCodes.Status409Conflict, "The run is not active",
+                $"Run {id:D} has already ended ({result.Run?.Status}); only Submitting or Running runs can be cancelled.",
+                new Dictionary<string, object?> { ["status"] = result.Run?.Status.ToString() }),
+            _ => Problem(StatusCodes.Status404NotFound, "Unknown run", $"No run has the id {id:D}."),
+        };
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
+
+    private static LocatedResult WithLocation(this IResult result, string location) => new LocatedResult(result, location);
+
+    /// <summary>Adds a Location header to another result.</summary>
+    private sealed class LocatedResult(IResult inner, string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.Location = location;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

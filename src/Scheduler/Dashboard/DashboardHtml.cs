@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Net;
+using Scheduler.Runs;
+
+namespace Scheduler.Dashboard;
+
+/// <summary>Small HTML pieces shared by the Marts pages: encoding, status labels, times and durations.</summary>
+internal static class DashboardHtml
+{
+    /// <summary>HTML-encodes text (attributes included).</summary>
+    public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+
+    /// <summary>A Bootstrap label for a run status.</summary>
+    public static string StatusLabel(RunStatus status)
+    {
+        var kind = status switch
+        {
+            RunStatus.Succeeded => "success",
+            RunStatus.Failed or RunStatus.TimedOut or RunStatus.Lost => "danger",
+            RunStatus.Submitting or RunStatus.Running => "info",
+            RunStatus.Cancelling => "warning",
+            _ => "default",
+        };
+        return $"""<span class="label label-{kind} run-status" data-status="{status}">{status}</span>""";
+    }
+
+    /// <summary>An instant as <c>yyyy-MM-dd HH:mm:ss UTC</c>, or an en dash.</summary>
+    public static string Utc(DateTimeOffset? instant) =>
+        instant is { } value ? value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>An instant in a zone, with the zone's offset: <c>yyyy-MM-dd HH:mm (+01:00)</c>.</summary>
+    public static string InZone(DateTimeOffset instant, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, zone);
+        return local.ToString("yyyy-MM-dd HH:mm '('zzz')'", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A duration for people: <c>450 ms</c>, <c>3.2 s</c>, <c>4 min 05 s</c>, <c>1 h 02 min</c>.</summary>
+    public static string Duration(TimeSpan? span)
+    {
+        if (span is not { } d)
+        {
+            return "–";
+        }
+
+        if (d < TimeSpan.Zero)
+        {
+            d = TimeSpan.Zero;
+        }
+
+        return d.TotalSeconds switch
+        {
+            < 1 => string.Create(CultureInfo.InvariantCulture, $"{d.TotalMilliseconds:0} ms"),
+            < 60 => string.Create(CultureInfo.InvariantCulture, $"{d.TotalSeconds:0.0} s"),
+            < 3600 => string.Create(CultureInfo.InvariantCulture, $"{(int)d.TotalMinutes} min {d.Seconds:00} s"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"{(int)d.TotalHours} h {d.Minutes:00} min"),
+        };
+    }
+
+    /// <summary>How long the run has taken: creation to completion, or to now while it is active.</summary>
+    public static TimeSpan RunDuration(RunRecord run, DateTimeOffset now) => (run.CompletedAt ?? now) - run.CreatedAt;
+
+    /// <summary>
+    /// The box that shows a command's outcome and the script behind the command buttons. Buttons post through
+    /// Hangfire's dashboard route with its antiforgery header (read from the layout's meta tags), then show the
+    /// outcome the server sends back, and go to the run's page when one was started.
+    /// </summary>
+    public const string CommandScript = """
+        <div id="scheduler-outcome" class="alert" role="status" style="display:none"></div>
+        <script>
+        document.addEventListener('DOMContentLoaded', function () {
+          var box = document.getElementById('scheduler-outcome');
+          function show(kind, text) { box.className = 'alert alert-' + kind; box.textContent = text; box.style.display = 'block'; }
+          document.querySelectorAll('[data-scheduler-command]').forEach(function (button) {
+            button.addEventListener('click', function () {
+              if (button.disabled) { return; }
+              var question = button.getAttribute('data-confirm');
+              if (question && !window.confirm(question)) { return; }
+              button.disabled = true;
+              var headers = { 'Accept': 'application/json' };
+              var header = document.querySelector('meta[name="csrf-header"]');
+              var token = document.querySelector('meta[name="csrf-token"]');
+              if (header && token) { headers[header.getAttribute('content')] = token.getAttribute('content'); }
+              fetch(button.getAttribute('data-scheduler-command'), { method: 'POST', headers: headers, credentials: 'same-origin' })
+                .then(function (response) {
+                  return response.json()
+                    .catch(function () { return { message: 'The server answered ' + response.status + '.' }; })
+                    .then(function (body) { return { ok: response.ok, body: body }; });
+                })
+                .then(function (result) {
+                  show(result.ok ? 'success' : (result.body.outcome === 'skipped' || result.body.outcome === 'not-active' ? 'warning' : 'danger'), result.body.message);
+                  if (result.ok && result.body.runUrl) { setTimeout(function () { window.location.href = result.body.runUrl; }, 700); }
+                  else if (result.ok) { setTimeout(function () { window.location.reload(); }, 700); }
+                  else { button.disabled = false; }
+                })
+                .catch(function (error) { show('danger', 'The command failed: ' + error); button.disabled = false; });
+            });
+          });
+        });
+        </script>
+        """;
+}

@@ -1,0 +1,71 @@
+using Hangfire.Dashboard;
+using Scheduler.Marts;
+using Scheduler.Runs;
+
+namespace Scheduler.Dashboard;
+
+/// <summary>
+/// Adds the Marts pages and commands to Hangfire's dashboard (its static route collection and navigation menu),
+/// once per process. Pages resolve their services from the request, so they serve whichever host handles it.
+/// </summary>
+public static class MartsDashboard
+{
+    private const string RunIdPattern = "(?<runId>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})";
+    private const string MartPattern = "(?<name>[A-Za-z0-9][A-Za-z0-9_-]{0,63})";
+
+    private static readonly Lock s_lock = new();
+    private static bool s_registered;
+
+    /// <summary>Registers the routes and the "Marts" navigation item (idempotent).</summary>
+    public static void Register()
+    {
+        lock (s_lock)
+        {
+            if (s_registered)
+            {
+                return;
+            }
+
+            Register(DashboardRoutes.Routes);
+            NavigationMenu.Items.Add(page => new MenuItem("Marts", page.Url.To("/marts"))
+            {
+                Active = page.RequestPath.StartsWith("/marts", StringComparison.OrdinalIgnoreCase),
+            });
+            s_registered = true;
+        }
+    }
+
+    private static void Register(Hangfire.Dashboard.RouteCollection routes)
+    {
+        routes.Add("/marts", new AsyncPageDispatcher<MartsPage.Model>(LoadMartsAsync, model => new MartsPage(model), "Marts"));
+        routes.Add("/marts/runs", new AsyncPageDispatcher<RunsPage.Model>(LoadRunsAsync, model => new RunsPage(model), "Runs"));
+        routes.Add($"/marts/runs/{RunIdPattern}", new AsyncPageDispatcher<RunPage.Model>(LoadRunAsync, model => new RunPage(model), "Unknown run"));
+        routes.Add($"/marts/runs/{RunIdPattern}/cancel", new RunCommandDispatcher(RunCommandDispatcher.CancelAsync));
+        routes.Add($"/marts/{MartPattern}/run", new RunCommandDispatcher(RunCommandDispatcher.RunNowAsync));
+    }
+
+    private static async Task<MartsPage.Model?> LoadMartsAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var lastRuns = await services.GetRequiredService<IRunLedger>().GetLastRunsAsync(cancellationToken).ConfigureAwait(false);
+        return new MartsPage.Model(services.GetRequiredService<IMartCatalog>().Marts, lastRuns, services.GetRequiredService<TimeProvider>().GetUtcNow());
+    }
+
+    private static async Task<RunPage.Model?> LoadRunAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var runId = Guid.Parse(context.UriMatch.Groups["runId"].Value);
+        var run = await services.GetRequiredService<IRunLedger>().GetAsync(runId, cancellationToken).ConfigureAwait(false);
+        return run is null ? null : new RunPage.Model(run, services.GetRequiredService<TimeProvider>().GetUtcNow());
+    }
+
+    private static async Task<RunsPage.Model?> LoadRunsAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var mart = context.Request.GetQuery("mart");
+        mart = string.IsNullOrWhiteSpace(mart) ? null : mart;
+        RunStatus? status = Enum.TryParse<RunStatus>(context.Request.GetQuery("status"), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : null;
+        var runs = await services.GetRequiredService<IRunLedger>().ListAsync(mart, status, RunsPage.Limit, cancellationToken).ConfigureAwait(false);
+        var names = services.GetRequiredService<IMartCatalog>().Marts.Select(m => m.Name).ToList();
+        return new RunsPage.Model(names, mart, status, runs, services.GetRequiredService<TimeProvider>().GetUtcNow());
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Hangfire.Dashboard;
+using Scheduler.Runs;
+
+namespace Scheduler.Dashboard;
+
+/// <summary>
+/// The dashboard's Run now and Cancel commands. They are routes in Hangfire's dashboard, so Hangfire's authorization
+/// filters and antiforgery check run before them; they refuse read-only users (403) and anything but POST (405),
+/// and answer a <see cref="CommandOutcome"/> as JSON so the page can say what happened.
+/// </summary>
+internal sealed class RunCommandDispatcher(Func<DashboardContext, IRunTrigger, CancellationToken, Task<(int Status, CommandOutcome Outcome)>> command)
+    : IDashboardDispatcher
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    public async Task Dispatch(DashboardContext context)
+    {
+        var http = context.GetHttpContext();
+        int status;
+        CommandOutcome outcome;
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            http.Response.Headers.Allow = "POST";
+            (status, outcome) = (StatusCodes.Status405MethodNotAllowed, new CommandOutcome("method-not-allowed", "Use POST."));
+        }
+        else if (context.IsReadOnly)
+        {
+            (status, outcome) = (StatusCodes.Status403Forbidden,
+                new CommandOutcome("forbidden", "Read-only access: Run now and Cancel need the Admin role."));
+        }
+        else
+        {
+            (status, outcome) = await command(context, http.RequestServices.GetRequiredService<IRunTrigger>(), http.RequestAborted).ConfigureAwait(false);
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(outcome, s_json)).ConfigureAwait(false);
+    }
+
+    /// <summary>Run now for the mart named in the route.</summary>
+    public static async Task<(int, CommandOutcome)> RunNowAsync(DashboardContext context, IRunTrigger runs, CancellationToken cancellationToken)
+    {
+        var name = Uri.UnescapeDataString(context.UriMatch.Groups["name"].Value);
+        var result = await runs.TriggerAsync(name, RunTrigger.Manual, cancellationToken).ConfigureAwait(false);
+        var url = new UrlHelper(context);
+        return result.Outcome switch
+        {
+            TriggerOutcome.Started => (StatusCodes.Status200OK, new CommandOutcome("started",
+                $"Started run {result.Run!.RunId:D} of mart '{name}'.", result.Run.RunId, url.To($"/marts/runs/{result.Run.RunId:D}"))),
+            TriggerOutcome.Skipped => (StatusCodes.Status409Conflict, new CommandOutcome("skipped",
+                $"Skipped: run {result.ActiveRunId:D} of mart '{name}' is still active.", result.Run?.RunId)),
+            _ => (StatusCodes.Status404NotFound, new CommandOutcome("not-found", $"No mart is named '{name}'.")),
+        };
+    }
+
+    /// <summary>Cancel for the run in the route.</summary>
+    public static async Task<(int, CommandOutcome)> CancelAsync(DashboardContext context, IRunTrigger runs, CancellationToken cancellationToken)
+    {
+        var runId = Guid.Parse(context.UriMatch.Groups["runId"].Value);
+        var result = await runs.CancelAsync(runId, cancellationToken).ConfigureAwait(false);
+        return result.Outcome switch
+        {
+            CancelOutcome.Requested when result.Run?.Status == RunStatus.Cancelled => (StatusCodes.Status200OK,
+                new CommandOutcome("cancelled", $"Run {runId:D} was cancelled before anything reached Redshift.", runId)),
+            CancelOutcome.Requested => (StatusCodes.Status200OK,
+                new CommandOutcome("cancelling", $"Cancelling run {runId:D}: Redshift was asked to abort the statement.", runId)),
+            CancelOutcome.NotActive => (StatusCodes.Status409Conflict,
+                new CommandOutcome("not-active", $"Run {runId:D} has already ended ({result.Run?.Status}).", runId)),
+            _ => (StatusCodes.Status404NotFound, new CommandOutcome("not-found", $"No run has the id {runId:D}.")),
+        };
+    }
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text;
+using Hangfire.Dashboard;
+using Hangfire.Dashboard.Pages;
+using Scheduler.Runs;
+using static Scheduler.Dashboard.DashboardHtml;
+
+namespace Scheduler.Dashboard;
+
+/// <summary>
+/// <c>/hangfire/marts/runs/{runId}</c>: one run — status, a timeline (created, submitted, finished in Redshift,
+/// recorded), the statement id and poll count, every sub-statement (SQL folded, status, duration, rows, error) and a
+/// Cancel button while the run is active. An active run's page refreshes itself every two seconds.
+/// </summary>
+internal sealed class RunPage(RunPage.Model model) : RazorPage
+{
+    public sealed record Model(RunRecord Run, DateTimeOffset Now);
+
+    public override void Execute()
+    {
+        var run = model.Run;
+        Layout = new LayoutPage($"Run {run.RunId:D}");
+        var active = !run.Status.IsTerminal();
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <div class="row"><div class="col-md-12">
+            <ol class="breadcrumb"><li><a href="{E(Url.To("/marts"))}">Marts</a></li>
+            <li><a href="{E(Url.To("/marts/runs") + "?mart=" + Uri.EscapeDataString(run.Mart))}">{E(run.Mart)}</a></li>
+            <li class="active">{E(run.RunId.ToString("D"))}</li></ol>
+            <h1 class="page-header">{E(run.Mart)} <small>run {E(run.RunId.ToString("D"))}</small></h1>
+            {CommandScript}
+            <p class="lead">{StatusLabel(run.Status)} <small class="text-muted">{E(run.Trigger == RunTrigger.Cron ? "started by its schedule" : "started by hand")}, {E(Duration(RunDuration(run, model.Now)))}{(active ? " so far" : "")}</small></p>
+            """);
+        if (active)
+        {
+            var disabled = IsReadOnly ? """ disabled="disabled" title="Cancel needs the Admin role" """ : " ";
+            html.Append(CultureInfo.InvariantCulture, $"""
+                <p><button type="button" class="btn btn-danger cancel-run"{disabled}data-confirm="Cancel this run? Redshift aborts the statement and rolls the batch back."
+                data-scheduler-command="{E(Url.To($"/marts/runs/{run.RunId:D}/cancel"))}">Cancel</button></p>
+                """);
+            html.Append("""
+                <script>setTimeout(function () { if (document.getElementById('scheduler-outcome').style.display === 'none') { window.location.reload(); } }, 2000);</script>
+                """);
+        }
+
+        if (!string.IsNullOrWhiteSpace(run.Error))
+        {
+            var kind = run.Status is RunStatus.Skipped or RunStatus.Cancelled ? "warning" : "danger";
+            html.Append(CultureInfo.InvariantCulture, $"""<div class="alert alert-{kind} run-error"><pre style="white-space:pre-wrap;background:none;border:0;margin:0">{E(run.Error)}</pre></div>""");
+        }
+
+        if (run.ActiveRunId is { } activeRun)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""<p>The run that was active: <a href="{E(Url.To($"/marts/runs/{activeRun:D}"))}">{E(activeRun.ToString("D"))}</a></p>""");
+        }
+
+        AppendTimeline(html, run);
+        AppendDetails(html, run);
+        AppendStatements(html, run);
+        html.Append("</div></div>");
+        WriteLiteral(html.ToString());
+    }
+
+    private static void AppendTimeline(StringBuilder html, RunRecord run)
+    {
+        html.Append("""<h3>Timeline</h3><table class="table table-condensed timeline"><tbody>""");
+        Step(html, "Created", "The run was reserved in the ledger.", run.CreatedAt, null);
+        Step(html, "Submitted", "Redshift accepted the batch (statement id checkpointed).", run.SubmittedAt, run.CreatedAt);
+        Step(html, "Finished in Redshift", "Redshift's UpdatedAt at the terminal status.", run.StatementFinishedAt, run.SubmittedAt ?? run.CreatedAt);
+        Step(html, "Recorded", "The scheduler recorded the terminal status (the gap is the detection delay).", run.CompletedAt, run.StatementFinishedAt ?? run.SubmittedAt ?? run.CreatedAt);
+        html.Append("</tbody></table>");
+    }
+
+    private static void Step(StringBuilder html, string name, string help, DateTimeOffset? at, DateTimeOffset? previous)
+    {
+        var delta = at is { } a && previous is { } p ? "+" + Duration(a - p) : "";
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <tr class="{(at is null ? "text-muted" : "")}"><th style="width:14em">{E(name)}</th><td style="width:16em">{E(Utc(at))}</td>
+            <td style="width:8em">{E(delta)}</td><td><small class="text-muted">{E(help)}</small></td></tr>
+            """);
+    }
+
+    private static void AppendDetails(StringBuilder html, RunRecord run)
+    {
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <h3>Details</h3><dl class="dl-horizontal run-details">
+            <dt>Statement id</dt><dd><code class="statement-id">{E(run.StatementId ?? "–")}</code></dd>
+            <dt>Statement name</dt><dd><code>{E(run.StatementName)}</code></dd>
+            <dt>Polls</dt><dd class="poll-count">{run.PollCount.ToString(CultureInfo.InvariantCulture)}</dd>
+            <dt>Deadline</dt><dd>{E(Utc(run.DeadlineAt))}</dd>
+            """);
+        if (run.CancelReason is not null)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""<dt>Cancel</dt><dd>{E(run.CancelReason)} at {E(Utc(run.CancelRequestedAt))}</dd>""");
+        }
+
+        if (run.FailedStatementIndex is { } failed)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""<dt>Failed statement</dt><dd>{failed.ToString(CultureInfo.InvariantCulture)}</dd>""");
+        }
+
+        html.Append("</dl>");
+    }
+
+    private static void AppendStatements(StringBuilder html, RunRecord run)
+    {
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <h3>Statements <small>{run.SubStatements.Count.ToString(CultureInfo.InvariantCulture)}</small></h3>
+            <div class="table-responsive"><table class="table sub-statements">
+            <thead><tr><th>#</th><th>SQL</th><th>Status</th><th>Duration</th><th>Rows</th><th>Error</th></tr></thead><tbody>
+            """);
+        foreach (var sub in run.SubStatements)
+        {
+            var failed = sub.Error is not null || sub.Status == "FAILED";
+            var lines = sub.Sql.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+            var firstLine = lines.FirstOrDefault(l => !l.StartsWith("--", StringComparison.Ordinal)) ?? lines.FirstOrDefault() ?? "";
+            if (firstLine.Length > 100)
+            {
+                firstLine = firstLine[..100] + "…";
+            }
+
+            html.Append(CultureInfo.InvariantCulture, $"""
+                <tr class="{(failed ? "danger" : "")}" data-index="{sub.Index.ToString(CultureInfo.InvariantCulture)}">
+                <td>{sub.Index.ToString(CultureInfo.InvariantCulture)}</td>
+                <td><details><summary><code>{E(firstLine)}</code></summary><pre>{E(sub.Sql)}</pre></details></td>
+                <td><span class="sub-status">{E(sub.Status)}</span></td>
+                <td>{E(sub.DurationMs is { } ms ? Duration(TimeSpan.FromMilliseconds(ms)) : "–")}</td>
+                <td>{E(sub.ResultRows?.ToString(CultureInfo.InvariantCulture) ?? "–")}</td>
+                <td>{(sub.Error is null ? "" : $"""<strong class="text-danger sub-error">{E(sub.Error)}</strong>""")}</td>
+                </tr>
+                """);
+        }
+
+        html.Append("</tbody></table></div>");
+    }
+}
