@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Scheduler.Testing.Postgres;
+
+namespace Scheduler.Benchmarks.Scale;
+
+/// <summary>
+/// The fast-path benchmark: starts PostgreSQL, an emulator per scenario (simulated statements) and scheduler instances as
+/// child processes; runs every scenario; prints one results table with each target and whether it holds.
+/// </summary>
+internal static class ScaleBenchmark
+{
+    private static readonly string[] AllScenarios =
+        ["concurrency-100", "fixed-10s", "blocking", "short", "concurrency-1000", "concurrency-5000", "recovery", "budget"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var only = new HashSet<string>(AllScenarios, StringComparer.Ordinal);
+        var output = Path.Combine("artifacts", "benchmarks", "scale.md");
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--only" when i + 1 < args.Length:
+                    only = new HashSet<string>(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+                    var unknown = only.Except(AllScenarios).ToList();
+                    if (unknown.Count > 0)
+                    {
+                        await Console.Error.WriteLineAsync($"--only: unknown scenario(s) {string.Join(", ", unknown)}; expected some of {string.Join(", ", AllScenarios)}.");
+                        return 2;
+                    }
+
+                    break;
+                case "--out" when i + 1 < args.Length:
+                    output = args[++i];
+                    break;
+                default:
+                    await Console.Error.WriteLineAsync($"scale: unknown argument '{args[i]}' (expected --only NAMES or --out FILE).");
+                    return 2;
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        var work = Path.GetFullPath(Path.Combine("artifacts", "benchmarks", $"run-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}"));
+        Directory.CreateDirectory(work);
+        Progress($"work directory {work}");
+        var postgres = await PostgresServer.GetAsync();
+        Progress("PostgreSQL ready");
+
+        var book = new ResultBook();
+        var scenarios = new Scenarios(postgres, work, book);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+        var token = cancel.Token;
+
+        // Light scenarios share the first minutes; the heavy ones run alone so they are measured on a quiet machine.
+        var light = new List<Task>();
+        if (only.Contains("concurrency-100"))
+        {
+            light.Add(scenarios.ConcurrencyAsync("concurrency-100", 100, token));
+        }
+
+        if (only.Contains("fixed-10s"))
+        {
+            light.Add(scenarios.FixedTenSecondBaselineAsync(token));
+        }
+
+        if (only.Contains("blocking"))
+        {
+            light.Add(scenarios.BlockingBaselineAsync(token));
+        }
+
+        await Task.WhenAll(light);
+        if (only.Contains("short"))
+        {
+            await scenarios.ShortBatchesAsync(token);
+        }
+
+        if (only.Contains("concurrency-1000"))
+        {
+            await scenarios.ConcurrencyAsync("concurrency-1000", 1000, token);
+        }
+
+        if (only.Contains("concurrency-5000"))
+        {
+            await scenarios.ConcurrencyAsync("concurrency-5000", 5000, token);
+        }
+
+        var last = new List<Task>();
+        if (only.Contains("recovery"))
+        {
+            last.Add(scenarios.RecoveryAsync(token));
+        }
+
+        if (only.Contains("budget"))
+        {
+            last.Add(scenarios.BudgetAsync(token));
+        }
+
+        await Task.WhenAll(last);
+
+        var report = book.Render(clock.Elapsed);
+        Console.WriteLine();
+        Console.WriteLine(report);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        await File.WriteAllTextAsync(output, report, Encoding.UTF8);
+        Progress($"results written to {output} (logs in {work})");
+        return 0;
+    }
+
+    internal static void Progress(string message) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{TimeProvider.System.GetUtcNow():HH:mm:ss}] {message}"));
+}
