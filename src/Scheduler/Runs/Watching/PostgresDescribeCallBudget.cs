@@ -32,6 +32,7 @@ public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, ID
     private long _second = -1;
     private int _tokens;
     private long _lastCleanupSecond;
+    private int _disposedFlag;
 
     public PostgresDescribeCallBudget(
         NpgsqlDataSource dataSource,
@@ -91,6 +92,12 @@ public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, ID
     /// <inheritdoc />
     public void Dispose()
     {
+        // The container may dispose it once per registration (the class and the interface).
+        if (Interlocked.Exchange(ref _disposedFlag, 1) == 1)
+        {
+            return;
+        }
+
         _disposed.Cancel();
         lock (_gate)
         {
