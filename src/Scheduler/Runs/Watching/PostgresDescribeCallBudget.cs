@@ -17,7 +17,7 @@ namespace Scheduler.Runs.Watching;
 public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, IDisposable
 {
     // A call started in the last moments of a second may reach AWS in the next one; do not spend those moments.
-    private const int SecondTailMilliseconds = 25;
+    private const int SecondTailMilliseconds = 50;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _time;
@@ -25,7 +25,7 @@ public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, ID
     private readonly int _limit;
     private readonly int _batch;
     private readonly Lock _gate = new();
-    private readonly Queue<TaskCompletionSource> _waiters = new();
+    private readonly Queue<TaskCompletionSource<long>> _waiters = new();
     private readonly CancellationTokenSource _disposed = new();
     private Task? _schemaReady;
     private bool _pumping;
@@ -62,31 +62,17 @@ public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, ID
     public ValueTask AcquireAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        TaskCompletionSource waiter;
         lock (_gate)
         {
-            if (_waiters.Count == 0 && _tokens > 0 && _second == CurrentSecond(out _))
+            if (_waiters.Count == 0 && _tokens > 0 && _second == CurrentSecond(out var into) && into < 1000 - SecondTailMilliseconds)
             {
                 _tokens--;
                 Interlocked.Increment(ref _granted);
                 return ValueTask.CompletedTask;
             }
-
-            waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Enqueue(waiter);
-            if (!_pumping)
-            {
-                _pumping = true;
-                _ = Task.Run(PumpAsync, CancellationToken.None);
-            }
         }
 
-        if (!cancellationToken.CanBeCanceled)
-        {
-            return new ValueTask(waiter.Task);
-        }
-
-        return WaitAsync(waiter, cancellationToken);
+        return WaitForTokenAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -124,18 +110,42 @@ public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, ID
         }
     }
 
-    private static async ValueTask WaitAsync(TaskCompletionSource waiter, CancellationToken cancellationToken)
+    private async ValueTask WaitForTokenAsync(CancellationToken cancellationToken)
     {
-        // A cancelled caller leaves its completion source in the queue; the pump skips it (TrySetResult fails) and the
-        // token goes to the next waiter, because a cancelled wait must not consume budget.
-        using var registration = cancellationToken.Register(static state => ((TaskCompletionSource)state!).TrySetCanceled(), waiter);
-        try
+        while (true)
         {
-            await waiter.Task.ConfigureAwait(false);
-        }
-        catch (TaskCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException(cancellationToken);
+            var waiter = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                _waiters.Enqueue(waiter);
+                if (!_pumping)
+                {
+                    _pumping = true;
+                    _ = Task.Run(PumpAsync, CancellationToken.None);
+                }
+            }
+
+            // A cancelled caller leaves its completion source in the queue; the pump skips it (TrySetResult fails) and
+            // the token goes to the next waiter: a cancelled wait consumes no budget.
+            long second;
+            using (cancellationToken.Register(static state => ((TaskCompletionSource<long>)state!).TrySetCanceled(), waiter))
+            {
+                try
+                {
+                    second = await waiter.Task.ConfigureAwait(false);
+                }
+                catch (TaskCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
+            }
+
+            // The token belongs to the second it was claimed for. If this continuation ran only after that second was
+            // over, spending it now would count against the next second's budget: drop it and wait again.
+            if (CurrentSecond(out _) == second)
+            {
+                return;
+            }
         }
     }
 
@@ -156,16 +166,16 @@ public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, ID
                 int wanted;
                 lock (_gate)
                 {
-                    var now = CurrentSecond(out _);
+                    var now = CurrentSecond(out var millisecondsInto);
                     if (_second != now)
                     {
                         _second = now;
                         _tokens = 0;
                     }
 
-                    while (_tokens > 0 && _waiters.TryDequeue(out var waiter))
+                    while (_tokens > 0 && millisecondsInto < 1000 - SecondTailMilliseconds && _waiters.TryDequeue(out var waiter))
                     {
-                        if (waiter.TrySetResult())
+                        if (waiter.TrySetResult(now))
                         {
                             _tokens--;
                             Interlocked.Increment(ref _granted);

@@ -280,12 +280,13 @@ public sealed partial class RunWatcher : BackgroundService
     private DateTimeOffset Priority(Watch watch)
     {
         // Earlier = sooner. A statement with a known typical duration becomes due one wait before its expected finish
-        // (so the long poll spans it) and stays at the front once overdue; one without is served round-robin by the
-        // time it was last watched.
+        // (so the long poll spans it) and stays at the front once overdue. One without is ranked halfway between its
+        // submission and its last watch: older statements (likelier to end soon) come back sooner, yet a young one is
+        // not starved for ever by a few very long ones.
         var statement = watch.Statement;
         return statement.ExpectedDuration is { } expected
             ? statement.SubmittedAt + expected - TimeSpan.FromSeconds(_options.WaitTimeSeconds)
-            : watch.LastWatchedAt;
+            : statement.SubmittedAt + ((watch.LastWatchedAt - statement.SubmittedAt) / 2);
     }
 
     private async Task PollAsync(Watch watch, CancellationToken cancellationToken)
