@@ -10,6 +10,8 @@ namespace Scheduler.Benchmarks.Scale;
 /// </summary>
 internal sealed class SchedulerInstance : IAsyncDisposable
 {
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+
     private readonly Process _process;
     private readonly HttpClient _http;
     private ProcessMetrics _last;
@@ -36,7 +38,7 @@ internal sealed class SchedulerInstance : IAsyncDisposable
         var url = $"http://127.0.0.1:{EmulatorHost.FreePort()}";
         var configFile = Path.Combine(directory, $"{name}.settings.json");
         var all = new Dictionary<string, object>(settings) { ["Urls"] = url };
-        await File.WriteAllTextAsync(configFile, JsonSerializer.Serialize(Nest(all), new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+        await File.WriteAllTextAsync(configFile, JsonSerializer.Serialize(Nest(all), s_json), cancellationToken);
 
         var info = new ProcessStartInfo(Environment.ProcessPath!)
         {
