@@ -18,7 +18,7 @@ static int Usage()
         usage: dotnet run -c Release --project tests/Scheduler.Benchmarks -- <mode> [options]
           split [MEGABYTES]  times the SQL splitter on a generated script (default 10 MB)
           scale              the fast-path benchmark: concurrency, short batches, baselines, recovery, budget
-                             (docs/benchmarks.md); options: --only NAME[,NAME] (concurrency-100, concurrency-1000,
+                             (docs/benchmarks.md); options: --only NAME[,NAME] (concurrency-100, concurrency-1000, concurrency-5000-cold,
                              concurrency-5000, short, blocking, fixed-10s, recovery, budget), --out FILE
                              (markdown results, default artifacts/benchmarks/scale.md)
           instance FILE      (internal) one scheduler instance, started by "scale"

@@ -29,7 +29,7 @@ internal static class DatabaseProbe
     /// without an expiry that belong to no finished job, and Hangfire's fixed tables. Finished jobs (Succeeded, Deleted)
     /// and jobs still queued or scheduled (they run and expire later) are counted as expiring.
     /// </summary>
-    public static async Task<long> RowsAfterExpiryAsync(string connectionString, CancellationToken cancellationToken)
+    public static async Task<long> RowsAfterExpiryAsync(string connectionString, IDictionary<string, long> breakdown, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
@@ -63,11 +63,21 @@ internal static class DatabaseProbe
                 ("hangfire", "job") => $"SELECT count(*) FROM hangfire.job WHERE expireat IS NULL AND statename NOT IN {Expiring}",
                 ("hangfire", "state" or "jobparameter" or "jobqueue") =>
                     $"SELECT count(*) FROM hangfire.\"{table}\" t JOIN hangfire.job j ON j.id = t.jobid WHERE j.expireat IS NULL AND j.statename NOT IN {Expiring}",
-                ("hangfire", "hash" or "set" or "list" or "counter") => $"SELECT count(*) FROM hangfire.\"{table}\" WHERE expireat IS NULL",
+                // Counters are folded into one aggregated row per key every few minutes.
+                ("hangfire", "counter") => "SELECT count(DISTINCT key) FROM hangfire.counter WHERE expireat IS NULL",
+                // "schedule" holds delayed jobs not yet due (backstop polls); they leave it when they run.
+                ("hangfire", "set") => "SELECT count(*) FROM hangfire.set WHERE expireat IS NULL AND key <> 'schedule'",
+                ("hangfire", "hash" or "list") => $"SELECT count(*) FROM hangfire.\"{table}\" WHERE expireat IS NULL",
                 _ => $"SELECT count(*) FROM \"{schema}\".\"{table}\"",
             };
             await using var count = new NpgsqlCommand(sql, connection);
-            total += (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+            var rows = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+            if (rows > 0)
+            {
+                breakdown[$"{schema}.{table}"] = rows;
+            }
+
+            total += rows;
         }
 
         return total;

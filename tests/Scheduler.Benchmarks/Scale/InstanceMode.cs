@@ -21,11 +21,12 @@ internal static class InstanceMode
         var app = SchedulerApplication.Build([], builder => builder.Configuration.AddJsonFile(Path.GetFullPath(args[0]), optional: false));
         app.MapPost("/_bench/trigger", async ([FromBody] string[] marts, IServiceProvider services, CancellationToken cancellationToken) =>
         {
-            // One at a time, as many "Run now" presses would be; the runs' trigger path does the reservation and enqueue.
-            foreach (var mart in marts)
-            {
-                await BenchmarkRuns.TriggerAsync(services, mart, cancellationToken);
-            }
+            // As many "Run now" presses at once as a busy dashboard or API might see; the runs' own trigger path does the
+            // reservation and the enqueue.
+            await Parallel.ForEachAsync(
+                marts,
+                new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+                async (mart, token) => await BenchmarkRuns.TriggerAsync(services, mart, token));
 
             return Results.Ok(marts.Length);
         });

@@ -7,6 +7,9 @@ internal static class Knobs
     public const string Workgroup = "benchmark";
     public const string DatabaseName = "dev";
 
+    /// <summary>Hangfire workers per instance, the same in every scenario and baseline (Hangfire's default on 2 cores).</summary>
+    public const int WorkerCount = 10;
+
     public static Dictionary<string, object> Common(string database, string emulatorUrl) => new(StringComparer.OrdinalIgnoreCase)
     {
         ["ConnectionStrings:Scheduler"] = database,
@@ -14,6 +17,7 @@ internal static class Knobs
         ["Redshift:Region"] = Region,
         ["Redshift:WorkgroupName"] = Workgroup,
         ["Redshift:Database"] = DatabaseName,
+        ["Hangfire:WorkerCount"] = WorkerCount,
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
     };
@@ -28,10 +32,16 @@ internal static class Knobs
         ["Poll:MaxInterval"] = "00:05:00",
     };
 
-    /// <summary>Baseline (b): no watcher and Hangfire's default 15 s scheduler and queue polling.</summary>
+    /// <summary>
+    /// Baseline (b), the original design: no watcher, no long polling in the poll jobs, Hangfire's default 15 s scheduler
+    /// and queue polling.
+    /// </summary>
     public static Dictionary<string, object> FixedTenSecondBaseline() => new(StringComparer.OrdinalIgnoreCase)
     {
         ["Watching:Enabled"] = false,
+        ["Runs:LongPollWaitTime"] = "00:00:00",
+        ["Hangfire:SchedulePollingInterval"] = "00:00:15",
+        ["Hangfire:QueuePollInterval"] = "00:00:15",
     };
 
     /// <summary>Baseline (b): a poll job every 10 s (the original design's fixed wait).</summary>

@@ -32,14 +32,14 @@ internal sealed class ResultBook
         }
     }
 
-    public string Render(TimeSpan elapsed)
+    public string Render(TimeSpan elapsed, string load)
     {
         AddDerivedTargets();
-        var order = new[] { "concurrency-100", "concurrency-1000", "concurrency-5000", "short", "fixed-10s", "blocking-ours", "recovery", "budget" };
+        var order = new[] { "concurrency-100", "concurrency-1000", "concurrency-5000", "concurrency-5000-cold", "short", "fixed-10s", "blocking-ours", "recovery", "budget" };
         var scenarios = _scenarios.OrderBy(s => Array.IndexOf(order, s.Name)).ToList();
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        md.AppendLine(inv, $"Benchmark finished in {elapsed.TotalMinutes:0.0} min on {Environment.ProcessorCount} cores ({System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}).");
+        md.AppendLine(inv, $"Benchmark finished in {elapsed.TotalMinutes:0.0} min on {Environment.ProcessorCount} cores ({System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}); {load}.");
         md.AppendLine();
         md.AppendLine("| scenario | runs | completed | submitted twice | detection delay p50 / p95 / p99 / max (s) | DescribeStatement calls per run | peak calls/s (budget) | Hangfire jobs per run | scheduler CPU s | peak MB | PostgreSQL rows per run after expiry | makespan (s) |");
         md.AppendLine("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");

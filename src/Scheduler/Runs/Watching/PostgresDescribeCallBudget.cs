@@ -16,8 +16,10 @@ namespace Scheduler.Runs.Watching;
 /// </remarks>
 public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, IDisposable
 {
-    // A call started in the last moments of a second may reach AWS in the next one; do not spend those moments.
-    private const int SecondTailMilliseconds = 50;
+    // A call started in the last moments of a second may reach AWS in the next one (more so on a loaded machine), where
+    // it would count against that second's budget; tokens are not spent in those moments. When the budget binds, the
+    // tokens are gone at the start of each second anyway, so this costs only a short wait when it does not.
+    private const int SecondTailMilliseconds = 150;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _time;
@@ -142,7 +144,7 @@ public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, ID
 
             // The token belongs to the second it was claimed for. If this continuation ran only after that second was
             // over, spending it now would count against the next second's budget: drop it and wait again.
-            if (CurrentSecond(out _) == second)
+            if (CurrentSecond(out var into) == second && into < 1000 - SecondTailMilliseconds)
             {
                 return;
             }
