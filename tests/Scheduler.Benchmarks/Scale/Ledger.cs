@@ -41,6 +41,9 @@ internal static class Ledger
     public static async Task<bool> TableExistsAsync(string connectionString, CancellationToken cancellationToken) =>
         await ScalarAsync(connectionString, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'scheduler' AND table_name = 'runs'", cancellationToken) > 0;
 
+    public static Task<long> CountRunningAsync(string connectionString, CancellationToken cancellationToken) =>
+        ScalarAsync(connectionString, $"SELECT count(*) FROM {Table} WHERE status = 'Running' AND {NotHistory}", cancellationToken);
+
     public static Task<long> CountWithStatementAsync(string connectionString, CancellationToken cancellationToken) =>
         ScalarAsync(connectionString, $"SELECT count(*) FROM {Table} WHERE statement_id IS NOT NULL", cancellationToken);
 

@@ -38,5 +38,8 @@ internal sealed record ScenarioResult
 
     public int Instances { get; init; } = 1;
 
+    /// <summary>The most runs seen Running (statement submitted, not yet ended) at once.</summary>
+    public int PeakInFlight { get; init; }
+
     public int Budget { get; init; }
 }

@@ -217,8 +217,13 @@ internal sealed class Scenarios(PostgresServer postgres, string work, ResultBook
         }
 
         var deadline = TimeSpan.FromSeconds(spec.MaxSeconds) + TimeSpan.FromMinutes(4);
+        var peakInFlight = 0L;
         var finished = await runtime.WaitUntilAsync(
-            async () => await Ledger.CountTerminalAsync(database, cancellationToken) >= spec.Runs,
+            async () =>
+            {
+                peakInFlight = Math.Max(peakInFlight, await Ledger.CountRunningAsync(database, cancellationToken));
+                return await Ledger.CountTerminalAsync(database, cancellationToken) >= spec.Runs;
+            },
             deadline,
             cancellationToken);
         var endedAt = TimeProvider.System.GetUtcNow();
@@ -254,6 +259,7 @@ internal sealed class Scenarios(PostgresServer postgres, string work, ResultBook
             WorkerSeconds = await DatabaseProbe.WorkerSecondsAsync(database, cancellationToken),
             Instances = spec.Instances,
             Budget = spec.Budget,
+            PeakInFlight = (int)peakInFlight,
         };
         ScaleBenchmark.Progress($"{spec.Name}: done — {result.Completed}/{result.Runs} complete, delay p50/p95/p99/max {result.Delay} s, {result.DescribeCallsPerRun:0.0} calls/run, peak {result.PeakDescribeCallsPerSecond}/s, CPU {cpu:0.0} s");
         ScaleBenchmark.Progress($"{spec.Name}: rows that outlive expiry: {string.Join(", ", rowsBreakdown.Select(kv => $"{kv.Key} {kv.Value}"))}{(historyRows > 0 ? $" (incl. {historyRows} history rows)" : "")}");
