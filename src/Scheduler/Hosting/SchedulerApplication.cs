@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scheduler.Marts;
 using Scheduler.Redshift;
 using Scheduler.Runs;
+using Scheduler.Runs.Watching;
 
 namespace Scheduler.Hosting;
 
@@ -32,6 +33,7 @@ public static class SchedulerApplication
         // Feature registrations (one line each) go here.
         services.AddRedshiftDataClient(configuration);
         services.AddRuns(configuration);
+        services.AddRunWatching(configuration);
 
         var app = builder.Build();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

@@ -98,6 +98,42 @@ internal static class Ledger
         return marts.Names.Count;
     }
 
+    /// <summary>
+    /// Reads the budget's table (one row per second, all instances, kept a minute) every 5 s until cancelled and
+    /// returns the most calls it granted in one second.
+    /// </summary>
+    public static async Task<int> SampleBudgetAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var peak = 0;
+        while (true)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(cancellationToken);
+                await using var command = new NpgsqlCommand("SELECT coalesce(max(granted), 0) FROM scheduler_watch.describe_budget", connection);
+                peak = Math.Max(peak, (int)(await command.ExecuteScalarAsync(cancellationToken))!);
+                await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return peak;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // No DescribeStatement yet.
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return peak;
+                }
+            }
+        }
+    }
+
     private static async Task<long> ScalarAsync(string connectionString, string sql, CancellationToken cancellationToken)
     {
         try

@@ -41,11 +41,11 @@ internal sealed class ResultBook
         var inv = CultureInfo.InvariantCulture;
         md.AppendLine(inv, $"Benchmark finished in {elapsed.TotalMinutes:0.0} min on {Environment.ProcessorCount} cores ({System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}); {load}.");
         md.AppendLine();
-        md.AppendLine("| scenario | runs | most in flight at once | completed | submitted twice | detection delay p50 / p95 / p99 / max (s) | DescribeStatement calls per run | peak calls/s (budget) | Hangfire jobs per run | scheduler CPU s | peak MB | PostgreSQL rows per run after expiry | makespan (s) |");
+        md.AppendLine("| scenario | runs | most in flight at once | completed | submitted twice | detection delay p50 / p95 / p99 / max (s) | DescribeStatement calls per run | peak calls/s at the emulator / granted by the budget (budget) | Hangfire jobs per run | scheduler CPU s | peak MB | PostgreSQL rows per run after expiry | makespan (s) |");
         md.AppendLine("| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var s in scenarios)
         {
-            md.AppendLine(inv, $"| {s.Name}{(s.Instances > 1 ? $" ({s.Instances} instances)" : "")} | {s.Runs:N0} | {s.PeakInFlight:N0} | {s.Completed:N0} | {s.SubmittedTwice} | {s.Delay} | {s.DescribeCallsPerRun:0.0} | {s.PeakDescribeCallsPerSecond} ({s.Budget}) | {s.HangfireJobsPerRun:0.0} | {s.CpuSeconds:0.0} | {s.PeakMegabytes:0} | {s.RowsPerRunAfterExpiry:0.0} | {s.Makespan.TotalSeconds:0.0} |");
+            md.AppendLine(inv, $"| {s.Name}{(s.Instances > 1 ? $" ({s.Instances} instances)" : "")} | {s.Runs:N0} | {s.PeakInFlight:N0} | {s.Completed:N0} | {s.SubmittedTwice} | {s.Delay} | {s.DescribeCallsPerRun:0.0} | {s.PeakDescribeCallsPerSecond} / {s.PeakGrantedPerSecond} ({s.Budget}) | {s.HangfireJobsPerRun:0.0} | {s.CpuSeconds:0.0} | {s.PeakMegabytes:0} | {s.RowsPerRunAfterExpiry:0.0} | {s.Makespan.TotalSeconds:0.0} |");
         }
 
         md.AppendLine();
@@ -91,8 +91,8 @@ internal sealed class ResultBook
         {
             var over = _scenarios.Where(s => s.PeakDescribeCallsPerSecond > s.Budget).ToList();
             AddTarget(
-                "DescribeStatement rate never above the budget (every scenario, counted per second at the emulator)",
-                string.Join("; ", _scenarios.Select(s => $"{s.Name} peak {s.PeakDescribeCallsPerSecond}/s of {s.Budget}")),
+                "DescribeStatement rate never above the budget (every scenario, calls counted per second as they arrive at the emulator)",
+                string.Join("; ", _scenarios.Select(s => $"{s.Name} {s.PeakDescribeCallsPerSecond}/s of {s.Budget}")),
                 over.Count == 0);
         }
 

@@ -41,5 +41,8 @@ internal sealed record ScenarioResult
     /// <summary>The most runs seen Running (statement submitted, not yet ended) at once.</summary>
     public int PeakInFlight { get; init; }
 
+    /// <summary>The most DescribeStatement calls the shared budget granted (all instances) in one second, from its table.</summary>
+    public int PeakGrantedPerSecond { get; init; }
+
     public int Budget { get; init; }
 }

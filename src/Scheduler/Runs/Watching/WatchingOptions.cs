@@ -45,10 +45,13 @@ public sealed class WatchingOptions
     [Range(1, 30)]
     public int WaitTimeSeconds { get; set; } = 30;
 
-    /// <summary>How often the watcher re-reads the active runs from the run ledger.</summary>
-    /// <value>The default value is 2 seconds.</value>
+    /// <summary>
+    /// How often the watcher re-reads the active runs from the run ledger: a statement that ends before the watcher has
+    /// seen it is detected at the next read.
+    /// </summary>
+    /// <value>The default value is 1 second.</value>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
-    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>First pause after a failed long poll; it doubles on each further failure, up to one minute.</summary>
     /// <value>The default value is 1 second.</value>
