@@ -20,7 +20,9 @@ internal static class ScaleBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var only = new HashSet<string>(DefaultScenarios, StringComparer.Ordinal);
-        var output = Path.Combine("artifacts", "benchmarks", "scale.md");
+        // `dotnet run --project` starts in the project's folder: keep the outputs at the repository root either way.
+        var root = RepositoryRoot();
+        var output = Path.Combine(root, "artifacts", "benchmarks", "scale.md");
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -46,7 +48,7 @@ internal static class ScaleBenchmark
 
         var clock = Stopwatch.StartNew();
         var loadBefore = LoadAverage();
-        var work = Path.GetFullPath(Path.Combine("artifacts", "benchmarks", $"run-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}"));
+        var work = Path.GetFullPath(Path.Combine(root, "artifacts", "benchmarks", $"run-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}"));
         Directory.CreateDirectory(work);
         Progress($"work directory {work}");
         var postgres = await PostgresServer.GetAsync();
@@ -122,6 +124,19 @@ internal static class ScaleBenchmark
         await File.WriteAllTextAsync(output, report, Encoding.UTF8);
         Progress($"results written to {output} (logs in {work})");
         return 0;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Scheduler.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return Environment.CurrentDirectory;
     }
 
     private static string LoadAverage()
