@@ -1,3 +1,27 @@
 using Scheduler.Benchmarks;
+using Scheduler.Benchmarks.Scale;
 
-return SplitBenchmark.Run(args);
+// Modes: "split" times the SQL splitter; "scale" runs the fast-path benchmark (docs/benchmarks.md); "instance" is a
+// scheduler instance that "scale" starts as a child process of itself (so it can be measured and killed with SIGKILL).
+var mode = args.Length > 0 ? args[0] : "";
+return mode switch
+{
+    "split" => SplitBenchmark.Run(args),
+    "scale" => await ScaleBenchmark.RunAsync(args[1..]),
+    "instance" => await InstanceMode.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: dotnet run -c Release --project tests/Scheduler.Benchmarks -- <mode> [options]
+          split [MEGABYTES]  times the SQL splitter on a generated script (default 10 MB)
+          scale              the fast-path benchmark: concurrency, short batches, baselines, recovery, budget
+                             (docs/benchmarks.md); options: --only NAME[,NAME] (concurrency-100, concurrency-1000, concurrency-5000-cold,
+                             concurrency-5000, short, blocking, fixed-10s, recovery, budget), --out FILE
+                             (markdown results, default artifacts/benchmarks/scale.md)
+          instance FILE      (internal) one scheduler instance, started by "scale"
+        """);
+    return 2;
+}

@@ -7,6 +7,7 @@ using Scheduler.Dashboard;
 using Scheduler.Marts;
 using Scheduler.Redshift;
 using Scheduler.Runs;
+using Scheduler.Runs.Watching;
 using Scheduler.Security;
 using Scheduler.Telemetry;
 
@@ -41,6 +42,7 @@ public static class SchedulerApplication
         // Feature registrations (one line each) go here.
         services.AddRedshiftDataClient(configuration);
         services.AddRuns(configuration);
+        services.AddRunWatching(configuration);
 
         var app = builder.Build();
         // Health stays open: probes carry no credentials, and the answers reveal only up or down.

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Scheduler.Benchmarks.Scale;
+
+/// <summary>The Redshift Data API emulator, in this process, on its own warehouse database, with a call log.</summary>
+internal sealed class EmulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private EmulatorHost(WebApplication app, string url, EmulatorCallLog calls)
+    {
+        _app = app;
+        Url = url;
+        Calls = calls;
+    }
+
+    public string Url { get; }
+
+    public EmulatorCallLog Calls { get; }
+
+    public static async Task<EmulatorHost> StartAsync(string warehouseConnectionString)
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var app = RedshiftDataEmulator.EmulatorApplication.Build(
+        [
+            "--urls", url,
+            $"--ConnectionStrings:Warehouse={warehouseConnectionString}",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
+        ]);
+        var calls = new EmulatorCallLog();
+        calls.Attach(app);
+        await app.StartAsync();
+        return new EmulatorHost(app, url, calls);
+    }
+
+    /// <summary>The emulator's own submission log (GET /_emulator/statements).</summary>
+    public async Task<IReadOnlyList<EmulatedStatement>> GetStatementsAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromMinutes(2) };
+        await using var stream = await http.GetStreamAsync(new Uri("/_emulator/statements", UriKind.Relative), cancellationToken);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        var root = document.RootElement;
+        var items = root.ValueKind == JsonValueKind.Array ? root : root.GetProperty("statements");
+        var list = new List<EmulatedStatement>();
+        foreach (var item in items.EnumerateArray())
+        {
+            list.Add(new EmulatedStatement(
+                item.GetProperty("id").GetString()!,
+                item.TryGetProperty("clientToken", out var token) && token.ValueKind == JsonValueKind.String ? token.GetString() : null,
+                item.TryGetProperty("statementName", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
+                item.TryGetProperty("status", out var status) ? status.GetString() : null,
+                item.TryGetProperty("executions", out var executions) && executions.ValueKind == JsonValueKind.Number ? executions.GetInt32() : 0));
+        }
+
+        return list;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>One entry of the emulator's submission log.</summary>
+internal sealed record EmulatedStatement(string Id, string? ClientToken, string? StatementName, string? Status, int Executions);

@@ -1,0 +1,115 @@
+using Amazon.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Scheduler.Hosting;
+using Scheduler.Runs;
+using Scheduler.Runs.Watching;
+using Scheduler.Testing.Postgres;
+using Scheduler.Tests.Emulator;
+
+namespace Scheduler.Tests.Runs.Watching;
+
+/// <summary>The fast path inside the real service: ledger, submit job, watcher, RunProgress, emulator over HTTP.</summary>
+public sealed class RunWatcherIntegrationTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("scheduler-watch-").FullName;
+
+    public RunWatcherIntegrationTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_directory, "sql", "marts"));
+        File.WriteAllText(Path.Combine(_directory, "sql", "marts", "quick.sql"), "/* emulator: sleep=3 */ select 1;\n");
+        File.WriteAllText(Path.Combine(_directory, "sql", "marts", "broken.sql"), "/* emulator: sleep=2 fail=\"relation no_such_table does not exist\" */ select 1;\n");
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private async Task<WebApplication> StartServiceAsync(RunningEmulator emulator, string database)
+    {
+        var app = SchedulerApplication.Build(
+            [
+                "--urls", "http://127.0.0.1:0", "--contentRoot", _directory,
+                $"--ConnectionStrings:Scheduler={database}",
+                $"--Redshift:ServiceUrl={emulator.BaseAddress.ToString().TrimEnd('/')}", "--Redshift:Region=us-east-1",
+                "--Redshift:WorkgroupName=wg", "--Redshift:Database=dev",
+                "--Marts:quick:SqlFile=quick.sql", "--Marts:broken:SqlFile=broken.sql",
+                // The backstop would poll only after 5 minutes and without long polling: any faster finish is the watcher's.
+                "--Marts:quick:Poll:InitialInterval=00:05:00", "--Marts:quick:Poll:MaxInterval=00:05:00",
+                "--Marts:broken:Poll:InitialInterval=00:05:00", "--Marts:broken:Poll:MaxInterval=00:05:00",
+                "--Runs:LongPollWaitTime=00:00:00",
+            ],
+            builder => builder.Services.AddSingleton<AWSCredentials>(new BasicAWSCredentials("AKIDTEST", "secret")));
+        await app.StartAsync();
+        return app;
+    }
+
+    private static async Task<RunRecord> WaitForAsync(IRunLedger ledger, Guid runId, RunStatus status)
+    {
+        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(60);
+        RunRecord? run;
+        while ((run = await ledger.GetAsync(runId, CancellationToken.None)) is null || run.Status != status)
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"The run is still {run?.Status} after 60 s.");
+            await Task.Delay(100);
+        }
+
+        return run;
+    }
+
+    [Fact]
+    public async Task Watcher_HandsAFailedRunToAPollJobAtOnce_SoItAlsoShowsInHangfiresFailedList()
+    {
+        var server = await PostgresServer.GetAsync();
+        await using var emulator = await RunningEmulator.StartAsync(await server.CreateDatabaseAsync("watch_fail_wh"));
+        var database = await server.CreateDatabaseAsync("watch_fail");
+        await using var app = await StartServiceAsync(emulator, database);
+        try
+        {
+            var started = await app.Services.GetRequiredService<IRunTrigger>().TriggerAsync("broken", RunTrigger.Manual, CancellationToken.None);
+            var run = await WaitForAsync(app.Services.GetRequiredService<IRunLedger>(), started.Run!.RunId, RunStatus.Failed);
+
+            Assert.Contains("no_such_table", run.Error, StringComparison.Ordinal);
+            // Seconds, not the backstop's 5 minutes: the watcher saw FAILED and enqueued the poll job at once.
+            Assert.InRange(run.CompletedAt!.Value - run.StatementFinishedAt!.Value, TimeSpan.FromSeconds(-0.5), TimeSpan.FromSeconds(5));
+            var monitor = app.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+            var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(30);
+            while (monitor.FailedCount() == 0)
+            {
+                Assert.True(TimeProvider.System.GetUtcNow() < deadline, "No job in Hangfire's Failed list.");
+                await Task.Delay(100);
+            }
+
+            var failed = Assert.Single(monitor.FailedJobs(0, 10)).Value;
+            Assert.Contains("no_such_table", failed.ExceptionMessage, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Watcher_RecordsTheRunWithinASecondOfItsFinish_WhenTheBackstopPollIsMinutesAway()
+    {
+        var server = await PostgresServer.GetAsync();
+        await using var emulator = await RunningEmulator.StartAsync(await server.CreateDatabaseAsync("watch_e2e_wh"));
+        var database = await server.CreateDatabaseAsync("watch_e2e");
+        await using var app = await StartServiceAsync(emulator, database);
+        try
+        {
+            var started = await app.Services.GetRequiredService<IRunTrigger>().TriggerAsync("quick", RunTrigger.Manual, CancellationToken.None);
+            Assert.Equal(TriggerOutcome.Started, started.Outcome);
+            var run = await WaitForAsync(app.Services.GetRequiredService<IRunLedger>(), started.Run!.RunId, RunStatus.Succeeded);
+
+            Assert.NotNull(run.StatementFinishedAt);
+            Assert.InRange(run.CompletedAt!.Value - run.StatementFinishedAt!.Value, TimeSpan.FromSeconds(-0.5), TimeSpan.FromSeconds(1));
+            Assert.Equal(1, run.PollCount); // the watcher's long poll that saw the end; no poll job took part
+            Assert.True(app.Services.GetRequiredService<RunWatcher>().GetStatistics().Recorded >= 1);
+            var statements = await emulator.GetStatementsAsync();
+            Assert.Single(statements);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+}
