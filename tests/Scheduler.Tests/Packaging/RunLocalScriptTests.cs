@@ -1,0 +1,181 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace Scheduler.Tests.Packaging;
+
+/// <summary>
+/// scripts/run-local, the README's run command, end to end: it starts PostgreSQL, the emulator and the scheduler on
+/// free ports in a temporary state folder, a run of the sample mart fills mart_customer_summary, SIGINT stops every
+/// process it started, and a second start reuses the data.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed partial class RunLocalScriptTests : IDisposable
+{
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly string _state;
+    private readonly int _schedulerPort = FreePort();
+    private readonly int _emulatorPort = FreePort();
+    private readonly int _postgresPort = FreePort();
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public RunLocalScriptTests()
+    {
+        _state = Directory.CreateTempSubdirectory("run-local-test-").FullName;
+        // As root the cluster belongs to `postgres`, which must be able to enter the folder.
+        File.SetUnixFileMode(_state, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        try
+        {
+            Directory.Delete(_state, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task RunLocal_RefreshesTheSampleMartAndStopsEverything_ThenReusesTheDataOnASecondRun()
+    {
+        string runId;
+        await using (var first = Start())
+        {
+            var dashboard = await first.WaitForLineAsync(DashboardLine(), s_startTimeout);
+            Assert.Equal($"http://127.0.0.1:{_schedulerPort}/hangfire/marts", dashboard.Groups["url"].Value);
+            Assert.Contains("Loading the sample warehouse (2000 orders", first.Output, StringComparison.Ordinal);
+
+            Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri($"http://127.0.0.1:{_schedulerPort}/healthz"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri($"http://127.0.0.1:{_emulatorPort}/_emulator/statements"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri(dashboard.Groups["url"].Value))).StatusCode);
+
+            runId = await TriggerSampleMartAsync();
+            var run = await WaitForTerminalRunAsync(runId, TimeSpan.FromMinutes(2));
+            Assert.True(run.GetProperty("status").GetString() == "Succeeded", $"run {runId}: {run}\n{first.Output}");
+            Assert.True(await CountMartRowsAsync() > 0, "mart_customer_summary is empty after a successful run");
+
+            using var statements = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"http://127.0.0.1:{_emulatorPort}/_emulator/statements")));
+            Assert.Equal(1, Statements(statements).GetArrayLength());
+
+            await StopAndAssertNothingSurvivesAsync(first);
+        }
+
+        await using (var second = Start())
+        {
+            await second.WaitForLineAsync(DashboardLine(), s_startTimeout);
+            Assert.Contains("Warehouse already loaded", second.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Loading the sample warehouse", second.Output, StringComparison.Ordinal);
+
+            // The run ledger and the mart survived the restart.
+            var run = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"http://127.0.0.1:{_schedulerPort}/api/runs/{runId}"))).RootElement;
+            Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+            Assert.True(await CountMartRowsAsync() > 0);
+
+            await StopAndAssertNothingSurvivesAsync(second);
+        }
+    }
+
+    private RunLocalProcess Start()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["SCHEDULER_PORT"] = _schedulerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["EMULATOR_PORT"] = _emulatorPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["POSTGRES_PORT"] = _postgresPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SEED_ORDERS"] = "2000",
+            // Only the run this test starts: a cron run must not race it.
+            ["SAMPLE_MART_CRON"] = "0 0 1 1 *",
+        };
+
+        // A Release test build built the services beside it (scripts/test builds the solution): reuse those dlls.
+        if (AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        {
+            environment["RUN_LOCAL_BUILD"] = "0";
+        }
+
+        return RunLocalProcess.Start(_state, environment);
+    }
+
+    private async Task StopAndAssertNothingSurvivesAsync(RunLocalProcess runLocal)
+    {
+        var exitCode = await runLocal.InterruptAsync(s_stopTimeout);
+
+        Assert.Equal(130, exitCode);
+        Assert.Contains("Stopped.", runLocal.Output, StringComparison.Ordinal);
+        var survivors = runLocal.Survivors();
+        Assert.True(survivors.Count == 0, "still running after SIGINT:\n" + string.Join('\n', survivors) + "\n" + runLocal.Output);
+        foreach (var port in new[] { _schedulerPort, _emulatorPort, _postgresPort })
+        {
+            Assert.False(IsListening(port), $"port {port} still accepts connections after SIGINT");
+        }
+    }
+
+    private async Task<string> TriggerSampleMartAsync()
+    {
+        using var response = await _http.PostAsync(new Uri($"http://127.0.0.1:{_schedulerPort}/api/marts/customer_summary/runs"), content: null);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"POST /api/marts/customer_summary/runs: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("runId").ToString();
+    }
+
+    private async Task<JsonElement> WaitForTerminalRunAsync(string runId, TimeSpan timeout)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        JsonElement run = default;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            run = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"http://127.0.0.1:{_schedulerPort}/api/runs/{runId}"))).RootElement;
+            if (run.GetProperty("status").GetString() is not ("Submitting" or "Running" or "Cancelling"))
+            {
+                return run;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"run {runId} did not finish within {timeout}: {run}");
+    }
+
+    private async Task<long> CountMartRowsAsync()
+    {
+        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={_postgresPort};Username=postgres;Database=warehouse;Pooling=false");
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM public.mart_customer_summary", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    private static JsonElement Statements(JsonDocument document) =>
+        document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement : document.RootElement.GetProperty("statements");
+
+    private static bool IsListening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"Dashboard: (?<url>http://\S+)")]
+    private static partial Regex DashboardLine();
+}
