@@ -1,3 +1,1 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-await app.RunAsync();
+await RedshiftDataEmulator.EmulatorApplication.Build(args).RunAsync();

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RedshiftDataEmulator.Faults;
+
+namespace RedshiftDataEmulator.Protocol;
+
+/// <summary><c>POST /</c>: AWS JSON 1.1 framing, SigV4, faults, then the operation; errors as AWS writes them.</summary>
+internal static class DataApiEndpoint
+{
+    private const string ContentType = "application/x-amz-json-1.1";
+    private const string TargetPrefix = "RedshiftData.";
+
+    public static async Task HandleAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<IOptions<EmulatorOptions>>().Value;
+        var requestId = Guid.NewGuid().ToString();
+        var cancellationToken = context.RequestAborted;
+        context.Response.Headers["x-amzn-RequestId"] = requestId;
+        var operation = "";
+        try
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, cancellationToken);
+            var body = buffer.ToArray();
+
+            if (options.VerifiesSignatures)
+            {
+                SigV4Verifier.Verify(context.Request, body, options, services.GetRequiredService<TimeProvider>().GetUtcNow());
+            }
+
+            var target = context.Request.Headers["X-Amz-Target"].ToString();
+            if (!target.StartsWith(TargetPrefix, StringComparison.Ordinal))
+            {
+                throw new ApiException(400, "UnknownOperationException",
+                    target.Length == 0 ? "Missing X-Amz-Target header" : $"Unknown operation target '{target}': expected RedshiftData.<Operation>.");
+            }
+
+            operation = target[TargetPrefix.Length..];
+            await services.GetRequiredService<FaultInjector>().ApplyAsync(cancellationToken);
+            var request = JsonRequest.Parse(body);
+            var response = await services.GetRequiredService<DataApi>().InvokeAsync(operation, request, cancellationToken);
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = ContentType;
+            await context.Response.Body.WriteAsync(response, cancellationToken);
+        }
+        catch (ApiException ex)
+        {
+            await WriteErrorAsync(context, ex, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller went away.
+        }
+#pragma warning disable CA1031 // every failure must still reach the caller in the AWS error shape
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataApiEndpoint)).RequestFailed(requestId, operation, ex);
+            await WriteErrorAsync(context, new ApiException(500, "InternalServerException", $"Internal server error: {ex.Message}"), cancellationToken);
+        }
+    }
+
+    private static async Task WriteErrorAsync(HttpContext context, ApiException error, CancellationToken cancellationToken)
+    {
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        context.Response.StatusCode = error.StatusCode;
+        context.Response.ContentType = ContentType;
+        context.Response.Headers["x-amzn-ErrorType"] = error.ErrorType;
+        var body = JsonResponse.Write(w =>
+        {
+            w.WriteString("__type", error.ErrorType);
+            w.WriteString("message", error.Message);
+            if (error.ResourceId is not null)
+            {
+                w.WriteString("ResourceId", error.ResourceId);
+            }
+        });
+        await context.Response.Body.WriteAsync(body, cancellationToken);
+    }
+
+    internal static JsonSerializerOptions AdminJson { get; } = new(JsonSerializerDefaults.Web);
+}

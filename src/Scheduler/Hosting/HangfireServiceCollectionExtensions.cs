@@ -1,0 +1,36 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+
+namespace Scheduler.Hosting;
+
+/// <summary>Hangfire with PostgreSQL storage and a server in this process.</summary>
+public static class HangfireServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers Hangfire on <c>ConnectionStrings:Scheduler</c> (schema created on first start) and a Hangfire server.
+    /// </summary>
+    public static IServiceCollection AddSchedulerHangfire(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var connectionString = configuration.GetConnectionString("Scheduler")
+            ?? throw new InvalidOperationException("ConnectionStrings:Scheduler is required.");
+
+        services.AddHangfire(cfg => cfg
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(
+                bootstrapper => bootstrapper.UseNpgsqlConnection(connectionString),
+                new PostgreSqlStorageOptions
+                {
+                    PrepareSchemaIfNecessary = true,
+                    SchemaName = HangfireSchemaName,
+                }));
+        services.AddHangfireServer();
+        return services;
+    }
+
+    /// <summary>The PostgreSQL schema that holds Hangfire's tables.</summary>
+    public const string HangfireSchemaName = "hangfire";
+}

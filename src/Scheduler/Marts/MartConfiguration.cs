@@ -1,0 +1,366 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Cronos;
+using Microsoft.Extensions.Configuration;
+
+namespace Scheduler.Marts;
+
+/// <summary>
+/// Reads <c>ConnectionStrings:Scheduler</c>, <c>Redshift:*</c>, <c>Sql:Root</c> and <c>Marts:&lt;name&gt;:*</c> into
+/// validated <see cref="MartDefinition"/>s, collecting every problem instead of stopping at the first.
+/// </summary>
+/// <remarks>
+/// Bounds (documented in the README): <c>Timeout</c> above zero and at most 24 h (the Data API keeps a statement's
+/// metadata for 24 h); <c>Poll:InitialInterval</c> from 1 s to 5 min; <c>Poll:MaxInterval</c> from the initial
+/// interval to 30 min. A mart that sets <c>Redshift:WorkgroupName</c> or <c>Redshift:ClusterIdentifier</c> replaces
+/// both global target keys, so a mart can run on a cluster while the default is a workgroup.
+/// </remarks>
+public static partial class MartConfiguration
+{
+    /// <summary>The default of <c>Sql:Root</c>, relative to the content root.</summary>
+    public const string DefaultSqlRoot = "sql/marts";
+
+    /// <summary>The default of <c>Marts:&lt;name&gt;:Timeout</c>.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromHours(1);
+
+    /// <summary>The largest <c>Marts:&lt;name&gt;:Timeout</c>.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(24);
+
+    /// <summary>The default of <c>Marts:&lt;name&gt;:Poll:InitialInterval</c>.</summary>
+    public static readonly TimeSpan DefaultPollInitialInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>The default of <c>Marts:&lt;name&gt;:Poll:MaxInterval</c>.</summary>
+    public static readonly TimeSpan DefaultPollMaxInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>The smallest <c>Poll:InitialInterval</c>: faster polling only spends the shared request budget.</summary>
+    public static readonly TimeSpan MinPollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The largest <c>Poll:InitialInterval</c>.</summary>
+    public static readonly TimeSpan MaxPollInitialInterval = TimeSpan.FromMinutes(5);
+
+    /// <summary>The largest <c>Poll:MaxInterval</c>.</summary>
+    public static readonly TimeSpan MaxPollMaxInterval = TimeSpan.FromMinutes(30);
+
+    private static readonly string[] s_targetKeys = ["WorkgroupName", "ClusterIdentifier", "Database", "DbUser", "SecretArn"];
+
+    private static readonly HashSet<string> s_martKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "SqlFile", "Cron", "TimeZone", "Timeout", "Poll", "Poll:InitialInterval", "Poll:MaxInterval", "Enabled",
+        "Redshift", "Redshift:WorkgroupName", "Redshift:ClusterIdentifier", "Redshift:Database", "Redshift:DbUser",
+        "Redshift:SecretArn",
+    };
+
+    /// <summary>
+    /// Resolves <c>Sql:Root</c> to a full path: relative to <paramref name="contentRoot"/>, or, when no such folder
+    /// exists there, to the current directory (<c>dotnet run --project src/Scheduler</c> makes the project folder the
+    /// content root while the SQL lives at the repository root).
+    /// </summary>
+    public static string ResolveSqlRoot(IConfiguration configuration, string contentRoot)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var root = configuration["Sql:Root"];
+        root = string.IsNullOrWhiteSpace(root) ? DefaultSqlRoot : root.Trim();
+        var underContentRoot = Path.GetFullPath(Path.Combine(contentRoot, root));
+        if (Path.IsPathRooted(root) || Directory.Exists(underContentRoot))
+        {
+            return underContentRoot;
+        }
+
+        var underCurrentDirectory = Path.GetFullPath(root);
+        return Directory.Exists(underCurrentDirectory) ? underCurrentDirectory : underContentRoot;
+    }
+
+    /// <summary>The content root a configuration was built for (the host's <c>contentRoot</c> key), else the current directory.</summary>
+    public static string GetContentRoot(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var root = configuration[Microsoft.Extensions.Hosting.HostDefaults.ContentRootKey];
+        return string.IsNullOrWhiteSpace(root) ? Directory.GetCurrentDirectory() : root;
+    }
+
+    /// <summary>Reads and validates everything; <see cref="MartConfigurationResult.Problems"/> is empty when valid.</summary>
+    /// <param name="configuration">The application configuration.</param>
+    /// <param name="contentRoot">What a relative <c>Sql:Root</c> is relative to.</param>
+    /// <param name="checkSql">Also read and split each SQL file, reporting invalid SQL and broken limits.</param>
+    public static MartConfigurationResult Read(IConfiguration configuration, string contentRoot, bool checkSql = true)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var problems = new List<ConfigurationProblem>();
+
+        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Scheduler")))
+        {
+            problems.Add(new("ConnectionStrings:Scheduler", null, "a PostgreSQL connection string for Hangfire and the run ledger"));
+        }
+
+        var serviceUrl = configuration["Redshift:ServiceUrl"];
+        if (!string.IsNullOrWhiteSpace(serviceUrl)
+            && !(Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+        {
+            problems.Add(new("Redshift:ServiceUrl", serviceUrl, "an absolute http:// or https:// URL"));
+        }
+
+        if (string.IsNullOrWhiteSpace(configuration["Redshift:Region"]) && string.IsNullOrWhiteSpace(serviceUrl))
+        {
+            problems.Add(new("Redshift:Region", null, "an AWS region such as eu-west-1 (required unless Redshift:ServiceUrl is set)"));
+        }
+
+        var sqlRoot = ResolveSqlRoot(configuration, contentRoot);
+        var sqlRootOk = Directory.Exists(sqlRoot);
+        if (!sqlRootOk)
+        {
+            problems.Add(new("Sql:Root", configuration["Sql:Root"] ?? DefaultSqlRoot, $"an existing folder (resolved to '{sqlRoot}')"));
+        }
+
+        var marts = new List<MartDefinition>();
+        foreach (var section in configuration.GetSection("Marts").GetChildren())
+        {
+            var mart = ReadMart(configuration, section, sqlRoot, sqlRootOk, checkSql, problems);
+            if (mart is not null)
+            {
+                marts.Add(mart);
+            }
+        }
+
+        return new MartConfigurationResult(marts, problems, sqlRoot);
+    }
+
+    /// <summary>Reads and validates everything, and throws when anything is wrong.</summary>
+    /// <exception cref="SchedulerConfigurationException">Lists every problem found.</exception>
+    public static IReadOnlyList<MartDefinition> ReadOrThrow(IConfiguration configuration, string contentRoot)
+    {
+        var result = Read(configuration, contentRoot);
+        if (result.Problems.Count > 0)
+        {
+            throw new SchedulerConfigurationException(result.Problems);
+        }
+
+        return result.Marts;
+    }
+
+    /// <summary>Parses a Cronos expression: five fields, six (with seconds) or a macro such as <c>@daily</c>.</summary>
+    /// <exception cref="FormatException">The expression is invalid (a Cronos <c>CronFormatException</c>).</exception>
+    public static CronExpression ParseCron(string cron)
+    {
+        ArgumentNullException.ThrowIfNull(cron);
+        var trimmed = cron.Trim();
+        if (trimmed.StartsWith('@'))
+        {
+            return CronExpression.Parse(trimmed, CronFormat.Standard);
+        }
+
+        var fields = trimmed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        return fields switch
+        {
+            5 => CronExpression.Parse(trimmed, CronFormat.Standard),
+            6 => CronExpression.Parse(trimmed, CronFormat.IncludeSeconds),
+            _ => throw new CronFormatException($"The expression has {fields} fields; expected 5, or 6 with seconds first."),
+        };
+    }
+
+    private static MartDefinition? ReadMart(
+        IConfiguration configuration, IConfigurationSection section, string sqlRoot, bool sqlRootOk, bool checkSql,
+        List<ConfigurationProblem> problems)
+    {
+        var name = section.Key;
+        var prefix = $"Marts:{name}";
+        var before = problems.Count;
+
+        if (!SafeName().IsMatch(name))
+        {
+            problems.Add(new(prefix, name,
+                "a mart name of 1 to 64 letters, digits, '_' or '-', starting with a letter or digit (it is used in job ids and URLs)"));
+        }
+
+        foreach (var child in Flatten(section, string.Empty))
+        {
+            if (!s_martKeys.Contains(child))
+            {
+                problems.Add(new($"{prefix}:{child}", section[child], $"a known mart key ({string.Join(", ", s_martKeys.Where(k => k is not "Poll" and not "Redshift"))})"));
+            }
+        }
+
+        var sqlFile = section["SqlFile"];
+        var sqlPath = string.Empty;
+        if (string.IsNullOrWhiteSpace(sqlFile))
+        {
+            problems.Add(new($"{prefix}:SqlFile", sqlFile, "the mart's SQL file, relative to Sql:Root"));
+        }
+        else
+        {
+            sqlPath = Path.GetFullPath(Path.Combine(sqlRoot, sqlFile));
+            var rootWithSeparator = sqlRoot.EndsWith(Path.DirectorySeparatorChar) ? sqlRoot : sqlRoot + Path.DirectorySeparatorChar;
+            if (!sqlPath.StartsWith(rootWithSeparator, StringComparison.Ordinal))
+            {
+                problems.Add(new($"{prefix}:SqlFile", sqlFile, $"a file inside Sql:Root '{sqlRoot}' (it resolves to '{sqlPath}')"));
+            }
+            else if (sqlRootOk && !File.Exists(sqlPath))
+            {
+                problems.Add(new($"{prefix}:SqlFile", sqlFile, $"an existing file (not found at '{sqlPath}')"));
+            }
+            else if (sqlRootOk && checkSql)
+            {
+                try
+                {
+                    MartSqlLoader.Split(name, sqlPath, File.ReadAllText(sqlPath));
+                }
+                catch (MartSqlException ex)
+                {
+                    problems.Add(new($"{prefix}:SqlFile", sqlFile, $"valid SQL within the Data API's limits: {ex.Message}"));
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    problems.Add(new($"{prefix}:SqlFile", sqlFile, $"a readable file: {ex.Message}"));
+                }
+            }
+        }
+
+        var cron = section["Cron"];
+        if (string.IsNullOrWhiteSpace(cron))
+        {
+            cron = null;
+        }
+        else
+        {
+            try
+            {
+                ParseCron(cron);
+            }
+            catch (CronFormatException ex)
+            {
+                problems.Add(new($"{prefix}:Cron", cron, $"a Cronos expression with 5 fields (minute hour day month weekday) or 6 (seconds first): {ex.Message}"));
+            }
+        }
+
+        var timeZone = TimeZoneInfo.Utc;
+        var timeZoneText = section["TimeZone"];
+        if (!string.IsNullOrWhiteSpace(timeZoneText))
+        {
+            try
+            {
+                timeZone = TimeZoneInfo.FindSystemTimeZoneById(timeZoneText.Trim());
+            }
+            catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+            {
+                problems.Add(new($"{prefix}:TimeZone", timeZoneText, "an IANA (Europe/Paris) or Windows (Romance Standard Time) time zone id known to this machine"));
+            }
+        }
+
+        var timeout = ReadTimeSpan(section, "Timeout", DefaultTimeout, TimeSpan.FromTicks(1), MaxTimeout, "greater than zero and at most 1.00:00:00 (24 h)", prefix, problems);
+        var initial = ReadTimeSpan(section, "Poll:InitialInterval", DefaultPollInitialInterval, MinPollInterval, MaxPollInitialInterval, "from 00:00:01 to 00:05:00", prefix, problems);
+        var max = ReadTimeSpan(section, "Poll:MaxInterval", DefaultPollMaxInterval, MinPollInterval, MaxPollMaxInterval, "from 00:00:01 to 00:30:00", prefix, problems);
+        if (initial is { } i && max is { } m && m < i)
+        {
+            problems.Add(new($"{prefix}:Poll:MaxInterval", section["Poll:MaxInterval"] ?? Format(m),
+                $"at least Poll:InitialInterval ({Format(i)})"));
+        }
+
+        var enabled = true;
+        var enabledText = section["Enabled"];
+        if (!string.IsNullOrWhiteSpace(enabledText) && !bool.TryParse(enabledText.Trim(), out enabled))
+        {
+            problems.Add(new($"{prefix}:Enabled", enabledText, "true or false"));
+        }
+
+        var target = ReadTarget(configuration, section, prefix, problems);
+
+        if (problems.Count > before)
+        {
+            return null;
+        }
+
+        return new MartDefinition(name, sqlFile!, sqlPath, cron, timeZone, timeout!.Value, initial!.Value, max!.Value, enabled, target!);
+    }
+
+    private static RedshiftTarget? ReadTarget(IConfiguration configuration, IConfigurationSection section, string prefix, List<ConfigurationProblem> problems)
+    {
+        var values = new Dictionary<string, (string? Value, string Key)>(StringComparer.Ordinal);
+        foreach (var key in s_targetKeys)
+        {
+            var own = section[$"Redshift:{key}"];
+            values[key] = string.IsNullOrWhiteSpace(own)
+                ? (NullIfBlank(configuration[$"Redshift:{key}"]), $"Redshift:{key}")
+                : (own.Trim(), $"{prefix}:Redshift:{key}");
+        }
+
+        // A mart naming its own workgroup or cluster replaces both global keys, so it can switch kinds.
+        var martChoosesKind = !string.IsNullOrWhiteSpace(section["Redshift:WorkgroupName"]) || !string.IsNullOrWhiteSpace(section["Redshift:ClusterIdentifier"]);
+        if (martChoosesKind)
+        {
+            foreach (var key in new[] { "WorkgroupName", "ClusterIdentifier" })
+            {
+                values[key] = (NullIfBlank(section[$"Redshift:{key}"]), $"{prefix}:Redshift:{key}");
+            }
+        }
+
+        var workgroup = values["WorkgroupName"];
+        var cluster = values["ClusterIdentifier"];
+        var ok = true;
+        if (workgroup.Value is not null && cluster.Value is not null)
+        {
+            problems.Add(new(cluster.Key, cluster.Value,
+                $"exactly one of WorkgroupName and ClusterIdentifier for mart '{section.Key}', but {workgroup.Key} = '{workgroup.Value}' is set too"));
+            ok = false;
+        }
+        else if (workgroup.Value is null && cluster.Value is null)
+        {
+            problems.Add(new($"{prefix}:Redshift:WorkgroupName", null,
+                $"a Redshift Serverless workgroup or a cluster (Redshift:WorkgroupName or Redshift:ClusterIdentifier, globally or for mart '{section.Key}')"));
+            ok = false;
+        }
+
+        if (values["Database"].Value is null)
+        {
+            problems.Add(new($"{prefix}:Redshift:Database", null, $"the database to connect to (Redshift:Database, globally or for mart '{section.Key}')"));
+            ok = false;
+        }
+
+        return ok
+            ? new RedshiftTarget(workgroup.Value, cluster.Value, values["Database"].Value, values["DbUser"].Value, values["SecretArn"].Value)
+            : null;
+    }
+
+    private static TimeSpan? ReadTimeSpan(
+        IConfigurationSection section, string key, TimeSpan defaultValue, TimeSpan min, TimeSpan max, string expected,
+        string prefix, List<ConfigurationProblem> problems)
+    {
+        var text = section[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return defaultValue;
+        }
+
+        if (!TimeSpan.TryParse(text.Trim(), CultureInfo.InvariantCulture, out var value))
+        {
+            problems.Add(new($"{prefix}:{key}", text, $"a TimeSpan such as 00:30:00, {expected}"));
+            return null;
+        }
+
+        if (value < min || value > max)
+        {
+            problems.Add(new($"{prefix}:{key}", text, expected));
+            return null;
+        }
+
+        return value;
+    }
+
+    private static IEnumerable<string> Flatten(IConfigurationSection section, string path)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            var childPath = path.Length == 0 ? child.Key : $"{path}:{child.Key}";
+            yield return childPath;
+            foreach (var grandChild in Flatten(child, childPath))
+            {
+                yield return grandChild;
+            }
+        }
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string Format(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SafeName();
+}

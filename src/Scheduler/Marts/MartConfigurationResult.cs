@@ -1,0 +1,10 @@
+namespace Scheduler.Marts;
+
+/// <summary>What <see cref="MartConfiguration.Read"/> found.</summary>
+/// <param name="Marts">The marts without problems.</param>
+/// <param name="Problems">Every problem, in configuration order; empty when the configuration is valid.</param>
+/// <param name="SqlRoot">The full path of <c>Sql:Root</c>.</param>
+public sealed record MartConfigurationResult(
+    IReadOnlyList<MartDefinition> Marts,
+    IReadOnlyList<ConfigurationProblem> Problems,
+    string SqlRoot);

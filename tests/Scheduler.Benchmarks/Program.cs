@@ -1,0 +1,3 @@
+using Scheduler.Benchmarks;
+
+return SplitBenchmark.Run(args);

@@ -1,0 +1,105 @@
+using System.Net;
+using Npgsql;
+using Scheduler.Testing.Postgres;
+
+namespace Scheduler.Tests.Emulator;
+
+public sealed class CancelStatementTests : IAsyncLifetime
+{
+    private string _database = "";
+    private RunningEmulator _emulator = null!;
+
+    public async Task InitializeAsync()
+    {
+        var server = await PostgresServer.GetAsync();
+        _database = await server.CreateDatabaseAsync(nameof(CancelStatementTests));
+        _emulator = await RunningEmulator.StartAsync(_database);
+    }
+
+    public async Task DisposeAsync() => await _emulator.DisposeAsync();
+
+    [Fact]
+    public async Task CancelStatement_StopsTheRunningSql_WhenStatementIsStarted()
+    {
+        var id = await _emulator.SubmitBatchAsync("create table c1 (a int)", "insert into c1 values (1)", "select pg_sleep(60)");
+        await WaitForSubStatusAsync(id, 3, "STARTED");
+
+        var cancelled = await _emulator.OkAsync("CancelStatement", new { Id = id });
+        var described = await _emulator.WaitForEndAsync(id, deadlineSeconds: 10);
+
+        Assert.True(cancelled.GetProperty("Status").GetBoolean());
+        Assert.Equal("ABORTED", described.GetProperty("Status").GetString());
+        Assert.Equal("ABORTED", described.GetProperty("SubStatements")[2].GetProperty("Status").GetString());
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'select pg_sleep(60)%'"));
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM pg_class WHERE relname = 'c1'"));
+    }
+
+    [Fact]
+    public async Task CancelStatement_AbortsASimulatedStatement_WhenItIsSleeping()
+    {
+        var id = await _emulator.SubmitBatchAsync("/* emulator: sleep=60 */ select 1");
+        await _emulator.WaitForStatusAsync(id, "STARTED");
+
+        await _emulator.OkAsync("CancelStatement", new { Id = id });
+        var described = await _emulator.OkAsync("DescribeStatement", new { Id = id });
+
+        Assert.Equal("ABORTED", described.GetProperty("Status").GetString());
+    }
+
+    [Fact]
+    public async Task CancelStatement_Aborts_WhenCalledRightAfterSubmit()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            var id = await _emulator.SubmitBatchAsync("select pg_sleep(60)");
+            await _emulator.OkAsync("CancelStatement", new { Id = id });
+            ids.Add(id);
+        }
+
+        foreach (var id in ids)
+        {
+            Assert.Equal("ABORTED", (await _emulator.OkAsync("DescribeStatement", new { Id = id })).GetProperty("Status").GetString());
+        }
+
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM pg_stat_activity WHERE query = 'select pg_sleep(60)' AND state = 'active'"));
+    }
+
+    [Fact]
+    public async Task CancelStatement_IsValidationError_WhenStatementAlreadyFinished()
+    {
+        var id = await _emulator.SubmitBatchAsync("select 1");
+        await _emulator.WaitForEndAsync(id);
+
+        var (status, body, response) = await _emulator.CallAsync("CancelStatement", new { Id = id });
+        response.Dispose();
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("ValidationException", body.GetProperty("__type").GetString());
+        Assert.Equal($"Could not cancel a query that is already in FINISHED state with ID: {id}", body.GetProperty("message").GetString());
+    }
+
+    private async Task WaitForSubStatusAsync(string id, int index, string status)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var described = await _emulator.OkAsync("DescribeStatement", new { Id = $"{id}:{index}" });
+            if (described.GetProperty("Status").GetString() == status)
+            {
+                return;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"Sub-statement {id}:{index} never reached {status}: {described}");
+            await Task.Delay(20);
+        }
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}

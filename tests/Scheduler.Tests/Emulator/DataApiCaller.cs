@@ -1,0 +1,66 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Scheduler.Tests.Emulator;
+
+/// <summary>Raw AWS JSON 1.1 calls to the emulator, for tests that check the wire.</summary>
+internal static class DataApiCaller
+{
+    public static async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> CallAsync(
+        this RunningEmulator emulator, string operation, object body, CancellationToken cancellationToken = default)
+    {
+        var json = body as string ?? JsonSerializer.Serialize(body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, emulator.BaseAddress);
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", $"RedshiftData.{operation}");
+        request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-amz-json-1.1");
+        var response = await emulator.HttpClient.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        using var document = JsonDocument.Parse(text.Length == 0 ? "{}" : text);
+        return (response.StatusCode, document.RootElement.Clone(), response);
+    }
+
+    public static async Task<JsonElement> OkAsync(this RunningEmulator emulator, string operation, object body, CancellationToken cancellationToken = default)
+    {
+        var (status, json, response) = await emulator.CallAsync(operation, body, cancellationToken);
+        response.Dispose();
+        Assert.True(status == HttpStatusCode.OK, $"{operation} answered {(int)status}: {json}");
+        return json;
+    }
+
+    public static async Task<string> SubmitBatchAsync(this RunningEmulator emulator, params string[] sqls) =>
+        (await emulator.OkAsync("BatchExecuteStatement", new { Sqls = sqls, Database = "dev", WorkgroupName = "wg" })).GetProperty("Id").GetString()!;
+
+    /// <summary>Long-polls DescribeStatement until the statement is terminal (generous deadline).</summary>
+    public static async Task<JsonElement> WaitForEndAsync(this RunningEmulator emulator, string id, int deadlineSeconds = 60)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(deadlineSeconds);
+        while (true)
+        {
+            var described = await emulator.OkAsync("DescribeStatement", new { Id = id, WaitTimeSeconds = 5 });
+            if (described.GetProperty("Status").GetString() is "FINISHED" or "FAILED" or "ABORTED")
+            {
+                return described;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"Statement {id} did not end within {deadlineSeconds} s: {described}");
+        }
+    }
+
+    public static async Task<JsonElement> WaitForStatusAsync(this RunningEmulator emulator, string id, string status, int deadlineSeconds = 30)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(deadlineSeconds);
+        while (true)
+        {
+            var described = await emulator.OkAsync("DescribeStatement", new { Id = id });
+            if (described.GetProperty("Status").GetString() == status)
+            {
+                return described;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"Statement {id} did not reach {status} within {deadlineSeconds} s: {described}");
+            await Task.Delay(20);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Scheduler.Hosting;
+using Scheduler.Marts;
+using Scheduler.Testing.Postgres;
+
+namespace Scheduler.Tests.Hosting;
+
+public sealed class SchedulerApplicationTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("scheduler-host-").FullName;
+
+    public SchedulerApplicationTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_directory, "sql", "marts"));
+        File.WriteAllText(Path.Combine(_directory, "sql", "marts", "good.sql"), "SELECT 1;");
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string[] Args(string connectionString, params string[] more) =>
+    [
+        "--urls", "http://127.0.0.1:0", "--contentRoot", _directory,
+        $"--ConnectionStrings:Scheduler={connectionString}",
+        "--Redshift:ServiceUrl=http://127.0.0.1:4566", "--Redshift:WorkgroupName=wg", "--Redshift:Database=dev",
+        "--Marts:sample:SqlFile=good.sql", "--Marts:sample:Cron=*/5 * * * *",
+        .. more,
+    ];
+
+    [Fact]
+    public async Task Build_StartsHangfireAndServesDashboardAndHealth_WhenDatabaseIsFresh()
+    {
+        var server = await PostgresServer.GetAsync();
+        var connectionString = await server.CreateDatabaseAsync("host_fresh");
+        await using var app = SchedulerApplication.Build(Args(connectionString));
+
+        await app.StartAsync();
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            using var http = new HttpClient { BaseAddress = new Uri(address) };
+
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
+            var dashboard = await http.GetAsync("/hangfire");
+            Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+            Assert.Contains("Hangfire Dashboard", await dashboard.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            // The schema was created on first start and this process registered as a Hangfire server.
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+            long servers;
+            do
+            {
+                await using var command = new NpgsqlCommand("SELECT count(*) FROM hangfire.server", connection);
+                servers = (long)(await command.ExecuteScalarAsync())!;
+                if (servers > 0)
+                {
+                    break;
+                }
+
+                await Task.Delay(100);
+            }
+            while (DateTimeOffset.UtcNow < deadline);
+
+            Assert.Equal(1, servers);
+            var catalog = app.Services.GetRequiredService<IMartCatalog>();
+            Assert.Equal("sample", Assert.Single(catalog.Marts).Name);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReadinessCheck_ReportsUnhealthy_WhenDatabaseIsUnreachableOrSchemaIsMissing(bool reachable)
+    {
+        var connectionString = reachable
+            ? await (await PostgresServer.GetAsync()).CreateDatabaseAsync("host_noschema")
+            : "Host=127.0.0.1;Port=1;Username=postgres;Database=none;Timeout=2";
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Scheduler"] = connectionString })
+            .Build();
+        var check = new ReadinessHealthCheck(configuration);
+
+        var result = await check.CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
+
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, result.Status);
+        Assert.Contains(reachable ? "schema" : "not reachable", result.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_ThrowsListingEveryProblem_WhenConfigurationIsBad()
+    {
+        var args = Args(
+            "Host=127.0.0.1;Database=unused",
+            "--Marts:sample:Cron=every day", "--Marts:sample:TimeZone=Moon/Base", "--Marts:other:SqlFile=../escape.sql");
+
+        var exception = Assert.Throws<SchedulerConfigurationException>(() => SchedulerApplication.Build(args));
+
+        Assert.Equal(3, exception.Problems.Count);
+        Assert.Contains("Marts:sample:Cron = 'every day'", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("Marts:sample:TimeZone = 'Moon/Base'", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("Marts:other:SqlFile = '../escape.sql'", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_AppliesCallbackConfiguration_WhenGiven()
+    {
+        var exception = Assert.Throws<SchedulerConfigurationException>(() => SchedulerApplication.Build(
+            Args("Host=127.0.0.1;Database=unused"),
+            builder => builder.Configuration["Marts:sample:Timeout"] = "2.00:00:00"));
+
+        Assert.Contains("Marts:sample:Timeout = '2.00:00:00'", Assert.Single(exception.Problems).ToString(), StringComparison.Ordinal);
+    }
+}
