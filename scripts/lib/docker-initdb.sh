@@ -4,4 +4,4 @@
 # with the same code as scripts/run-local.
 set -euo pipefail
 . /scheduler/scripts/lib/local-stack.sh
-ls_prepare_databases "user=${POSTGRES_USER:-postgres} dbname=postgres" /scheduler/sql/local "${SEED_ORDERS:-1000000}"
+ls_prepare_databases "user=${POSTGRES_USER:-postgres} dbname=postgres" /scheduler/sql/local "${SEED_ORDERS:-500000}"

@@ -102,7 +102,7 @@ ls_psql() {
   local conninfo="$1"; shift
   local psql="psql"
   if [ -n "${PG_BIN:-}" ] && [ -x "$PG_BIN/psql" ]; then psql="$PG_BIN/psql"; fi
-  "$psql" -X -q -v ON_ERROR_STOP=1 "$conninfo" "$@"
+  PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" "$psql" -X -q -v ON_ERROR_STOP=1 "$conninfo" "$@"
 }
 
 # ls_prepare_databases ADMIN_CONNINFO SQL_LOCAL_DIR SEED_ORDERS -> creates the `scheduler` and `warehouse`
@@ -117,8 +117,8 @@ ls_prepare_databases() {
   ls_seed_warehouse "$admin" "${admin/dbname=postgres/dbname=warehouse}" "$sql_dir" "$orders"
 }
 
-# ls_seed_warehouse ADMIN_CONNINFO WAREHOUSE_CONNINFO SQL_LOCAL_DIR SEED_ORDERS -> runs sql/local/*.sql in name
-# order, in one transaction, with the psql variable seed_orders; marks the database as seeded in the same
+# ls_seed_warehouse ADMIN_CONNINFO WAREHOUSE_CONNINFO SQL_LOCAL_DIR SEED_ORDERS -> runs sql/local/schema.sql, then
+# the other sql/local/*.sql in name order, in one transaction, with the setting seed.orders; marks the database as seeded in the same
 # transaction (a comment on it), so a second run, or a run after a crash half way, does the right thing.
 ls_seed_warehouse() {
   local admin="$1" warehouse="$2" sql_dir="$3" orders="$4"
@@ -128,12 +128,14 @@ ls_seed_warehouse() {
     "seeded by run-local"*) echo "Warehouse already loaded ($marker): reusing it."; return 0 ;;
   esac
   [[ "$orders" =~ ^[0-9]+$ ]] || { echo "SEED_ORDERS must be a whole number, got '$orders'" >&2; return 1; }
-  local files=("$sql_dir"/*.sql)
-  [ -f "${files[0]}" ] || { echo "no SQL files in $sql_dir" >&2; return 1; }
+  [ -f "$sql_dir/schema.sql" ] || { echo "$sql_dir/schema.sql is missing" >&2; return 1; }
+  local files=("$sql_dir/schema.sql") f
+  for f in "$sql_dir"/*.sql; do [ "$f" = "$sql_dir/schema.sql" ] || files+=("$f"); done
   echo "Loading the sample warehouse ($orders orders; done once, kept for later runs)..."
-  local started=$SECONDS args=() f
+  local started=$SECONDS args=()
   for f in "${files[@]}"; do args+=(-f "$f"); done
-  ls_psql "$warehouse" --single-transaction -v seed_orders="$orders" "${args[@]}" \
+  # sql/local/seed.sql reads the order count from the setting seed.orders.
+  ls_psql "$warehouse" --single-transaction -c "SET seed.orders = '$orders'" "${args[@]}" \
     -c "COMMENT ON DATABASE warehouse IS 'seeded by run-local: $orders orders'" || return 1
   echo "Warehouse loaded in $((SECONDS - started)) s."
 }
