@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Scheduler.Runs;
 
 namespace Scheduler.Hosting;
 
@@ -16,18 +17,23 @@ public static class HangfireServiceCollectionExtensions
         var connectionString = configuration.GetConnectionString("Scheduler")
             ?? throw new InvalidOperationException("ConnectionStrings:Scheduler is required.");
 
+        // Tuned for runs (Hangfire:*): see HangfireTuningOptions and the README's run lifecycle section.
+        var tuning = HangfireTuningOptions.Read(configuration);
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            PrepareSchemaIfNecessary = true,
+            SchemaName = HangfireSchemaName,
+        };
+        tuning.ApplyTo(storageOptions);
         services.AddHangfire(cfg => cfg
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
+            .UseFilter(RunsServiceCollectionExtensions.CreateJobExpirationFilter(configuration))
             .UsePostgreSqlStorage(
                 bootstrapper => bootstrapper.UseNpgsqlConnection(connectionString),
-                new PostgreSqlStorageOptions
-                {
-                    PrepareSchemaIfNecessary = true,
-                    SchemaName = HangfireSchemaName,
-                }));
-        services.AddHangfireServer();
+                storageOptions));
+        services.AddHangfireServer(tuning.ApplyTo);
         return services;
     }
 

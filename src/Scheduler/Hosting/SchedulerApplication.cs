@@ -2,6 +2,8 @@ using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scheduler.Marts;
+using Scheduler.Redshift;
+using Scheduler.Runs;
 
 namespace Scheduler.Hosting;
 
@@ -27,7 +29,9 @@ public static class SchedulerApplication
         services.AddSchedulerHangfire(configuration);
         services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("postgres", tags: ["ready"]);
 
-        // Feature registrations (one line each) go here: services.AddRedshiftDataClient(configuration); services.AddRuns(...);
+        // Feature registrations (one line each) go here.
+        services.AddRedshiftDataClient(configuration);
+        services.AddRuns(configuration);
 
         var app = builder.Build();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

@@ -1,0 +1,14 @@
+namespace Scheduler.Runs;
+
+/// <summary>The result of <see cref="IRunTrigger.TriggerAsync"/>.</summary>
+/// <param name="Outcome">Started, Skipped or UnknownMart.</param>
+/// <param name="Run">The started run (Submitting) or the recorded Skipped run; null for an unknown mart.</param>
+/// <param name="ActiveRunId">For Skipped: the run that was active.</param>
+public sealed record TriggerResult(TriggerOutcome Outcome, RunRecord? Run, Guid? ActiveRunId)
+{
+    public static TriggerResult Started(RunRecord run) => new(TriggerOutcome.Started, run, null);
+
+    public static TriggerResult Skipped(RunRecord run) => new(TriggerOutcome.Skipped, run, run?.ActiveRunId);
+
+    public static TriggerResult UnknownMart() => new(TriggerOutcome.UnknownMart, null, null);
+}
