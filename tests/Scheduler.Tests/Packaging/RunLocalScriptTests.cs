@@ -2,9 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Hangfire;
-using Hangfire.PostgreSql;
-using Hangfire.PostgreSql.Factories;
 using Npgsql;
 
 namespace Scheduler.Tests.Packaging;
@@ -124,14 +121,14 @@ public sealed partial class RunLocalScriptTests : IDisposable
     }
 
     /// <summary>
-    /// Triggers the sample mart's recurring job (<c>mart:customer_summary</c>) in the stack's Hangfire storage, as the
-    /// dashboard's "Trigger now" does, and returns the id of the run that trigger reserved in the ledger.
+    /// Presses "Trigger now" on the sample mart's recurring job (<c>mart:customer_summary</c>) in the Hangfire
+    /// dashboard, and returns the id of the run that trigger reserved in the ledger.
     /// </summary>
     private async Task<string> TriggerSampleMartAsync()
     {
-        var options = new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = false, SchemaName = "hangfire" };
-        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(SchedulerDatabase, options), options);
-        new RecurringJobManager(storage).Trigger("mart:customer_summary");
+        using var form = new FormUrlEncodedContent([new KeyValuePair<string, string>("jobs[]", "mart:customer_summary")]);
+        using var response = await _http.PostAsync(new Uri($"http://127.0.0.1:{_schedulerPort}/hangfire/recurring/trigger"), form);
+        Assert.True(response.IsSuccessStatusCode, $"POST /hangfire/recurring/trigger: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
 
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1);
         while (DateTimeOffset.UtcNow < deadline)
