@@ -1,0 +1,227 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace Scheduler.Tests.Packaging;
+
+/// <summary>
+/// scripts/run-local, the README's run command, end to end: it starts PostgreSQL, the emulator and the scheduler on
+/// free ports in a temporary state folder, a run of the sample mart fills mart_customer_summary, SIGINT stops every
+/// process it started, and a second start reuses the data.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed partial class RunLocalScriptTests : IDisposable
+{
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly string _state;
+    private readonly int _schedulerPort = FreePort();
+    private readonly int _emulatorPort = FreePort();
+    private readonly int _postgresPort = FreePort();
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public RunLocalScriptTests()
+    {
+        _state = Directory.CreateTempSubdirectory("run-local-test-").FullName;
+        // As root the cluster belongs to `postgres`, which must be able to enter the folder.
+        File.SetUnixFileMode(_state, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        try
+        {
+            Directory.Delete(_state, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task RunLocal_RefreshesTheSampleMartAndStopsEverything_ThenReusesTheDataOnASecondRun()
+    {
+        string runId;
+        await using (var first = Start())
+        {
+            var dashboard = await first.WaitForLineAsync(DashboardLine(), s_startTimeout);
+            Assert.Equal($"http://127.0.0.1:{_schedulerPort}/hangfire/marts", dashboard.Groups["url"].Value);
+            Assert.Contains("Loading the sample warehouse (2000 orders", first.Output, StringComparison.Ordinal);
+
+            Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri($"http://127.0.0.1:{_schedulerPort}/healthz"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri($"http://127.0.0.1:{_emulatorPort}/_emulator/statements"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri($"http://127.0.0.1:{_schedulerPort}/hangfire"))).StatusCode);
+
+            runId = await TriggerSampleMartAsync();
+            var run = await WaitForTerminalRunAsync(runId, TimeSpan.FromMinutes(2));
+            Assert.True(run.Status == "Succeeded", $"run {runId}: {run}\n{first.Output}");
+            Assert.True(await CountMartRowsAsync() > 0, "mart_customer_summary is empty after a successful run");
+
+            // Exactly one batch reached the emulator, and its SQL ran once.
+            using var statements = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"http://127.0.0.1:{_emulatorPort}/_emulator/statements")));
+            var statement = Assert.Single(statements.RootElement.EnumerateArray());
+            Assert.Equal("FINISHED", statement.GetProperty("status").GetString());
+            Assert.Equal(1, statement.GetProperty("executions").GetInt32());
+
+            await StopAndAssertNothingSurvivesAsync(first);
+        }
+
+        await using (var second = Start())
+        {
+            await second.WaitForLineAsync(DashboardLine(), s_startTimeout);
+            Assert.Contains("Warehouse already loaded", second.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Loading the sample warehouse", second.Output, StringComparison.Ordinal);
+
+            // The run ledger and the mart survived the restart.
+            Assert.Equal("Succeeded", (await GetRunAsync(runId)).Status);
+            Assert.True(await CountMartRowsAsync() > 0);
+
+            await StopAndAssertNothingSurvivesAsync(second);
+        }
+    }
+
+    private RunLocalProcess Start()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["SCHEDULER_PORT"] = _schedulerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["EMULATOR_PORT"] = _emulatorPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["POSTGRES_PORT"] = _postgresPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SEED_ORDERS"] = "2000",
+            // Only the run this test starts: a cron run must not race it.
+            ["SAMPLE_MART_CRON"] = "0 0 1 1 *",
+        };
+
+        // A Release test build built the services beside it (scripts/test builds the solution): reuse those dlls.
+        if (AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        {
+            environment["RUN_LOCAL_BUILD"] = "0";
+        }
+
+        return RunLocalProcess.Start(_state, environment);
+    }
+
+    private async Task StopAndAssertNothingSurvivesAsync(RunLocalProcess runLocal)
+    {
+        var exitCode = await runLocal.InterruptAsync(s_stopTimeout);
+
+        Assert.Equal(130, exitCode);
+        Assert.Contains("Stopped.", runLocal.Output, StringComparison.Ordinal);
+        var survivors = runLocal.Survivors();
+        Assert.True(survivors.Count == 0, "still running after SIGINT:\n" + string.Join('\n', survivors) + "\n" + runLocal.Output);
+        foreach (var port in new[] { _schedulerPort, _emulatorPort, _postgresPort })
+        {
+            Assert.False(IsListening(port), $"port {port} still accepts connections after SIGINT");
+        }
+    }
+
+    /// <summary>
+    /// Presses "Run now" through the API (POST /api/marts/customer_summary/runs, what the Marts page's button does);
+    /// on a build without the API (its route answers a bare 404), presses "Trigger now" on the mart's recurring job in
+    /// the Hangfire dashboard instead. Returns the id of the run reserved in the ledger.
+    /// </summary>
+    private async Task<string> TriggerSampleMartAsync()
+    {
+        using (var api = await _http.PostAsync(new Uri($"http://127.0.0.1:{_schedulerPort}/api/marts/customer_summary/runs"), content: null))
+        {
+            var body = await api.Content.ReadAsStringAsync();
+            if (!(api.StatusCode == HttpStatusCode.NotFound && body.Length == 0))
+            {
+                Assert.True(api.StatusCode == HttpStatusCode.Accepted, $"POST /api/marts/customer_summary/runs: {(int)api.StatusCode} {body}");
+                return JsonDocument.Parse(body).RootElement.GetProperty("runId").GetString()!;
+            }
+        }
+
+        using var form = new FormUrlEncodedContent([new KeyValuePair<string, string>("jobs[]", "mart:customer_summary")]);
+        using var response = await _http.PostAsync(new Uri($"http://127.0.0.1:{_schedulerPort}/hangfire/recurring/trigger"), form);
+        Assert.True(response.IsSuccessStatusCode, $"POST /hangfire/recurring/trigger: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var runs = await QueryRunsAsync("SELECT run_id::text, status, error FROM scheduler.runs WHERE mart = 'customer_summary'");
+            if (runs.Count > 0)
+            {
+                Assert.True(runs.Count == 1, "expected one run: " + string.Join("; ", runs.Select(r => string.Join(' ', r))));
+                return runs[0][0]!;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("triggering mart:customer_summary reserved no run within a minute");
+    }
+
+    private async Task<(string Status, string? Error)> WaitForTerminalRunAsync(string runId, TimeSpan timeout)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        var run = await GetRunAsync(runId);
+        while (DateTimeOffset.UtcNow < deadline && run.Status is "Submitting" or "Running" or "Cancelling")
+        {
+            await Task.Delay(250);
+            run = await GetRunAsync(runId);
+        }
+
+        return run;
+    }
+
+    private async Task<(string Status, string? Error)> GetRunAsync(string runId)
+    {
+        var row = Assert.Single(await QueryRunsAsync($"SELECT status, error FROM scheduler.runs WHERE run_id = '{Guid.Parse(runId)}'"));
+        return (row[0]!, row[1]);
+    }
+
+    private async Task<List<string?[]>> QueryRunsAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(SchedulerDatabase);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string?[]>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetString(i)).ToArray());
+        }
+
+        return rows;
+    }
+
+    private string SchedulerDatabase => $"Host=127.0.0.1;Port={_postgresPort};Username=postgres;Database=scheduler;Pooling=false";
+
+    private async Task<long> CountMartRowsAsync()
+    {
+        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={_postgresPort};Username=postgres;Database=warehouse;Pooling=false");
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM public.mart_customer_summary", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    private static bool IsListening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"Dashboard: (?<url>http://\S+)")]
+    private static partial Regex DashboardLine();
+}
