@@ -1,11 +1,12 @@
 using System.Globalization;
 using Hangfire;
 using Scheduler.Redshift.Model;
+using Scheduler.Telemetry;
 
 namespace Scheduler.Runs.Watching;
 
 /// <summary>Records what the watcher saw through the runs' one idempotent completion entry point.</summary>
-internal sealed class RunProgressOutcomeRecorder(RunLedger ledger, RunProgress progress, IBackgroundJobClient jobs, TimeProvider timeProvider)
+internal sealed class RunProgressOutcomeRecorder(RunLedger ledger, RunProgress progress, IBackgroundJobClient jobs, TimeProvider timeProvider, RunMetrics metrics)
     : IStatementOutcomeRecorder
 {
     public async Task RecordTerminalAsync(ActiveStatement statement, DescribeStatementResponse response, CancellationToken cancellationToken)
@@ -33,6 +34,10 @@ internal sealed class RunProgressOutcomeRecorder(RunLedger ledger, RunProgress p
         }
 
         // The watcher's long poll that saw the end counts as one poll of the run (pollCount), as a poll job's would.
-        await progress.CompleteAsync(runId, outcome, pollsToAdd: 1, onlyIfNeverSubmitted: false, cancellationToken).ConfigureAwait(false);
+        // and in the polls metric, so dashboards see the same count whichever path saw the end.
+        if (await progress.CompleteAsync(runId, outcome, pollsToAdd: 1, onlyIfNeverSubmitted: false, cancellationToken).ConfigureAwait(false))
+        {
+            metrics.Poll(run.Mart, "terminal");
+        }
     }
 }
