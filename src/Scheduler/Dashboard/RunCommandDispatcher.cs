@@ -62,7 +62,7 @@ internal sealed class RunCommandDispatcher(Func<DashboardContext, IRunTrigger, C
         var result = await runs.CancelAsync(runId, cancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
-            CancelOutcome.Requested when result.Run?.Status == RunStatus.Cancelled => (StatusCodes.Status200OK,
+            CancelOutcome.Requested when result.Run is { StatementId: null } => (StatusCodes.Status200OK,
                 new CommandOutcome("cancelled", $"Run {runId:D} was cancelled before anything reached Redshift.", runId)),
             CancelOutcome.Requested => (StatusCodes.Status200OK,
                 new CommandOutcome("cancelling", $"Cancelling run {runId:D}: Redshift was asked to abort the statement.", runId)),
