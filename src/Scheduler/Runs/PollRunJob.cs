@@ -88,6 +88,13 @@ public sealed partial class PollRunJob(
             return;
         }
 
+        if (statement.Status == StatusString.Aborted && run.CancelReason is null)
+        {
+            // The describe may have waited (long polling) while someone asked for the cancel that caused this ABORTED:
+            // read the run again so the outcome names the cancel's reason rather than "cancelled outside the scheduler".
+            run = await ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false) ?? run;
+        }
+
         var terminal = RunProgress.OutcomeOf(run, statement);
         metrics.Poll(run.Mart, terminal is null ? "running" : "terminal");
         if (terminal is { } outcome)
