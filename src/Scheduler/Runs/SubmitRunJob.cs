@@ -160,29 +160,24 @@ public sealed partial class SubmitRunJob(
 
     private async Task<string?> FindByNameAsync(RunRecord run, MartDefinition mart, CancellationToken cancellationToken)
     {
-        string? nextToken = null;
-        do
+        var request = new ListStatementsRequest
         {
-            var page = await redshift.ListStatementsAsync(
-                new ListStatementsRequest
-                {
-                    StatementName = run.StatementName,
-                    Status = StatusString.All,
-                    MaxResults = 100,
-                    NextToken = nextToken,
-                    WorkgroupName = mart.Target.WorkgroupName,
-                    ClusterIdentifier = mart.Target.WorkgroupName is null ? mart.Target.ClusterIdentifier : null,
-                },
-                cancellationToken).ConfigureAwait(false);
+            StatementName = run.StatementName,
+            Status = StatusString.All,
+            MaxResults = 100,
+            WorkgroupName = mart.Target.WorkgroupName,
+            ClusterIdentifier = mart.Target.WorkgroupName is null ? mart.Target.ClusterIdentifier : null,
+        };
+
+        // StatementName is a prefix filter: only an exact name is this run's statement.
+        await foreach (var page in redshift.ListStatementsPagesAsync(request, cancellationToken).ConfigureAwait(false))
+        {
             var match = page.Statements.FirstOrDefault(s => s.StatementName == run.StatementName);
             if (match is not null)
             {
                 return match.Id;
             }
-
-            nextToken = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
         }
-        while (nextToken is not null);
 
         return null;
     }
