@@ -23,6 +23,7 @@ public static class AlertServiceCollectionExtensions
 
         services.AddSingleton(settings);
         services.AddSingleton<FailureAlerts>();
+        services.AddSingleton<Scheduler.Runs.IRunObserver>(sp => sp.GetRequiredService<FailureAlerts>());
         services.AddTransient<WebhookAlertJob>();
         services.AddHttpClient(WebhookAlertJob.HttpClientName, client =>
         {

@@ -1,15 +1,14 @@
 using Hangfire;
 using Scheduler.Runs;
-using Scheduler.Telemetry;
 
 namespace Scheduler.Alerts;
 
 /// <summary>
-/// Turns a run's failure into a webhook delivery job. The run code calls <see cref="RunEnded(RunRecord)"/> once, where it
-/// records a terminal status; delivery then happens in a Hangfire job with its own retries, so a slow or broken
+/// Turns a run's failure, or a cancel whose outcome Redshift has not confirmed in time, into a webhook delivery job. It
+/// observes the run lifecycle (<see cref="IRunObserver"/>), which calls it once per change; delivery then happens in a Hangfire job with its own retries, so a slow or broken
 /// receiver never delays or fails the run, and a restart does not lose a pending alert.
 /// </summary>
-public sealed class FailureAlerts(AlertSettings settings, IBackgroundJobClient jobs, ILogger<FailureAlerts> logger)
+public sealed class FailureAlerts(AlertSettings settings, IBackgroundJobClient jobs, ILogger<FailureAlerts> logger) : IRunObserver
 {
     /// <summary>The terminal statuses that raise an alert.</summary>
     public static readonly IReadOnlySet<string> AlertingStatuses = new HashSet<string>(StringComparer.Ordinal) { "Failed", "TimedOut", "Lost" };
@@ -22,6 +21,31 @@ public sealed class FailureAlerts(AlertSettings settings, IBackgroundJobClient j
         return RunEnded(run.Mart, run.RunId.ToString("D"), run.Status.ToString(), RunMetrics.TriggerName(run.Trigger), run.Error,
             run.CreatedAt, run.CompletedAt);
     }
+
+    /// <summary>
+    /// Enqueues a webhook delivery saying the run's outcome is not known yet: a cancel (or the timeout's cancel) that
+    /// Redshift has not confirmed within <c>Runs:CancelGrace</c>, while the run stays active and the cancel is retried.
+    /// </summary>
+    /// <returns>The delivery job's id, or null when nothing was enqueued.</returns>
+    public string? OutcomeUnconfirmed(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var runId = run.RunId.ToString("D");
+        if (settings.WebhookFor(run.Mart) is null)
+        {
+            return null;
+        }
+
+        var alert = new RunFailureAlert(
+            $"{runId}:unconfirmed", run.Mart, runId, run.Status.ToString(), RunMetrics.TriggerName(run.Trigger), run.StatusReason,
+            run.CreatedAt, null, settings.RunLink(runId),
+            $"Scheduler: mart '{run.Mart}' run {runId}: outcome unconfirmed: {run.StatusReason}");
+        return Enqueue(alert, run.Mart, runId, "unconfirmed");
+    }
+
+    void IRunObserver.RunEnded(RunRecord run) => RunEnded(run);
+
+    void IRunObserver.OutcomeUnconfirmed(RunRecord run) => OutcomeUnconfirmed(run);
 
     /// <summary>
     /// Enqueues a webhook delivery when <paramref name="status"/> is Failed, TimedOut or Lost and the mart has a webhook.
@@ -42,6 +66,11 @@ public sealed class FailureAlerts(AlertSettings settings, IBackgroundJobClient j
         var alert = new RunFailureAlert(
             $"{runId}:{status}", mart, runId, status, trigger, error, createdAt, completedAt, settings.RunLink(runId),
             $"Scheduler: mart '{mart}' run {runId} ended {status}{(string.IsNullOrWhiteSpace(error) ? "" : ": " + Shorten(error))}");
+        return Enqueue(alert, mart, runId, status);
+    }
+
+    private string? Enqueue(RunFailureAlert alert, string mart, string runId, string status)
+    {
         try
         {
             var jobId = jobs.Enqueue<WebhookAlertJob>(job => job.SendAsync(alert, 1, CancellationToken.None));

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Hangfire;
-using Scheduler.Telemetry;
+using Scheduler.Runs;
 
 namespace Scheduler.Alerts;
 

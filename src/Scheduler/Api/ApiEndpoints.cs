@@ -40,7 +40,7 @@ public static class ApiEndpoints
 
     private static async Task<IResult> GetMartsAsync(IMartCatalog catalog, IRunLedger ledger, TimeProvider time, CancellationToken cancellationToken)
     {
-        var lastRuns = await ledger.GetLastRunsAsync(cancellationToken).ConfigureAwait(false);
+        var lastRuns = await ledger.GetLastRunsAsync(catalog.Marts.Select(m => m.Name), cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var marts = catalog.Marts.Select(mart =>
         {

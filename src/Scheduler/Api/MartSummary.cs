@@ -23,4 +23,4 @@ public sealed record MartSummary(
     TimeSpan Timeout,
     DateTimeOffset? NextFireAt,
     DateTimeOffset? NextFireAtLocal,
-    RunRecord? LastRun);
+    RunSummary? LastRun);

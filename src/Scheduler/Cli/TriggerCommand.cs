@@ -36,7 +36,7 @@ internal static class TriggerCommand
         await using (app.ConfigureAwait(false))
         {
             // The service may never have started against this database: create the ledger's schema first.
-            await app.Services.GetRequiredService<RunLedger>().EnsureSchemaAsync(context.CancellationToken).ConfigureAwait(false);
+            await app.Services.GetRequiredService<Scheduler.Database.SchedulerDatabase>().MigrateAsync(context.CancellationToken).ConfigureAwait(false);
             var result = await app.Services.GetRequiredService<IRunTrigger>()
                 .TriggerAsync(martName, RunTrigger.Manual, context.CancellationToken).ConfigureAwait(false);
             switch (result.Outcome)

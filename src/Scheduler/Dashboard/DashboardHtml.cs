@@ -58,7 +58,7 @@ internal static class DashboardHtml
     }
 
     /// <summary>How long the run has taken: creation to completion, or to now while it is active.</summary>
-    public static TimeSpan RunDuration(RunRecord run, DateTimeOffset now) => (run.CompletedAt ?? now) - run.CreatedAt;
+    public static TimeSpan RunDuration(RunSummary run, DateTimeOffset now) => (run.CompletedAt ?? now) - run.CreatedAt;
 
     /// <summary>
     /// The box that shows a command's outcome and the script behind the command buttons. Buttons post through

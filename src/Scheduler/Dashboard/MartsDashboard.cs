@@ -46,8 +46,9 @@ public static class MartsDashboard
 
     private static async Task<MartsPage.Model?> LoadMartsAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var lastRuns = await services.GetRequiredService<IRunLedger>().GetLastRunsAsync(cancellationToken).ConfigureAwait(false);
-        return new MartsPage.Model(services.GetRequiredService<IMartCatalog>().Marts, lastRuns, services.GetRequiredService<TimeProvider>().GetUtcNow());
+        var marts = services.GetRequiredService<IMartCatalog>().Marts;
+        var lastRuns = await services.GetRequiredService<IRunLedger>().GetLastRunsAsync(marts.Select(m => m.Name), cancellationToken).ConfigureAwait(false);
+        return new MartsPage.Model(marts, lastRuns, services.GetRequiredService<TimeProvider>().GetUtcNow());
     }
 
     private static async Task<RunPage.Model?> LoadRunAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)

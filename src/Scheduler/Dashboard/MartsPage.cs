@@ -15,7 +15,7 @@ namespace Scheduler.Dashboard;
 /// </summary>
 internal sealed class MartsPage(MartsPage.Model model) : RazorPage
 {
-    public sealed record Model(IReadOnlyList<MartDefinition> Marts, IReadOnlyDictionary<string, RunRecord> LastRuns, DateTimeOffset Now);
+    public sealed record Model(IReadOnlyList<MartDefinition> Marts, IReadOnlyDictionary<string, RunSummary> LastRuns, DateTimeOffset Now);
 
     public override void Execute()
     {

@@ -13,7 +13,7 @@ internal sealed class RunsPage(RunsPage.Model model) : RazorPage
     /// <summary>How many runs the page lists.</summary>
     public const int Limit = 100;
 
-    public sealed record Model(IReadOnlyList<string> MartNames, string? Mart, RunStatus? Status, IReadOnlyList<RunRecord> Runs, DateTimeOffset Now);
+    public sealed record Model(IReadOnlyList<string> MartNames, string? Mart, RunStatus? Status, IReadOnlyList<RunSummary> Runs, DateTimeOffset Now);
 
     public override void Execute()
     {

@@ -3,6 +3,9 @@ using Hangfire.AspNetCore;
 using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Scheduler.Database;
 using Scheduler.Runs;
 
 namespace Scheduler.Hosting;
@@ -11,7 +14,8 @@ namespace Scheduler.Hosting;
 public static class HangfireServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers Hangfire on <c>ConnectionStrings:Scheduler</c> (schema created on first start) and a Hangfire server.
+    /// Registers Hangfire on <c>ConnectionStrings:Scheduler</c> (schema created on first start) and a Hangfire server,
+    /// tuned by <c>Hangfire:*</c> (validated at start-up). Needs <c>AddSchedulerDatabase</c> and <c>AddRuns</c> (the filter).
     /// </summary>
     /// <remarks>
     /// Hangfire.NetCore's <c>AddHangfire</c> would resolve <see cref="JobStorage"/> from the static
@@ -26,25 +30,23 @@ public static class HangfireServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var connectionString = configuration.GetConnectionString("Scheduler")
-            ?? throw new InvalidOperationException("ConnectionStrings:Scheduler is required.");
-
         // Tuned for runs (Hangfire:*): see HangfireTuningOptions and the README's run lifecycle section.
-        var tuning = HangfireTuningOptions.Read(configuration);
-        var storageOptions = new PostgreSqlStorageOptions
-        {
-            PrepareSchemaIfNecessary = true,
-            SchemaName = HangfireSchemaName,
-        };
-        tuning.ApplyTo(storageOptions);
+        services.AddOptions<HangfireTuningOptions>().Bind(configuration.GetSection(HangfireTuningOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HangfireTuningOptions>, HangfireTuningOptionsValidator>());
 
         // Created on first resolution (it prepares the schema then), as UsePostgreSqlStorage did inside AddHangfire.
-        services.AddSingleton<JobStorage>(_ =>
-            new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions, null), storageOptions));
+        services.AddSingleton<JobStorage>(provider =>
+        {
+            var storageOptions = new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true, SchemaName = HangfireSchemaName };
+            provider.GetRequiredService<IOptions<HangfireTuningOptions>>().Value.ApplyTo(storageOptions);
+            var connectionString = provider.GetRequiredService<IOptions<SchedulerDatabaseOptions>>().Value.ConnectionString!;
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions, null), storageOptions);
+        });
         services.AddSingleton<JobActivator>(provider => new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
-        var hostFilters = new JobFilterCollection { RunsServiceCollectionExtensions.CreateJobExpirationFilter(configuration) };
         // Hangfire's defaults (GlobalJobFilters: retries, continuations, statistics; attributes on job methods) and ours.
-        services.AddSingleton<IJobFilterProvider>(new JobFilterProviderCollection(JobFilterProviders.Providers, hostFilters));
+        services.AddSingleton<IJobFilterProvider>(provider => new JobFilterProviderCollection(
+            JobFilterProviders.Providers,
+            new JobFilterCollection { provider.GetRequiredService<RunJobExpirationFilter>() }));
 
         services.AddHangfire((provider, cfg) =>
         {
@@ -55,7 +57,7 @@ public static class HangfireServiceCollectionExtensions
                 .UseRecommendedSerializerSettings()
                 .UseLogProvider(new HangfireLogProvider(provider.GetRequiredService<ILoggerFactory>()));
         });
-        services.AddHangfireServer(tuning.ApplyTo);
+        services.AddHangfireServer((provider, server) => provider.GetRequiredService<IOptions<HangfireTuningOptions>>().Value.ApplyTo(server));
         return services;
     }
 

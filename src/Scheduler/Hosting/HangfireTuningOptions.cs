@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Hangfire;
 using Hangfire.PostgreSql;
 
@@ -15,30 +14,24 @@ public sealed class HangfireTuningOptions
     public const string SectionName = "Hangfire";
 
     /// <summary>How often due delayed jobs (polls) and recurring jobs are enqueued. Default 1 s (Hangfire: 15 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How often an idle worker looks for enqueued jobs of another process. Default 1 s (Hangfire.PostgreSql: 15 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How long a fetched job stays invisible to other workers without a heartbeat. Sliding: a live server refreshes
     /// it every fifth of this, so a job of a killed server is picked up again within about this long. Default 1 min.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Age after which a distributed lock row of a dead server is broken. Default 1 min (Hangfire.PostgreSql: 10 min).</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan DistributedLockTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How often expired jobs are deleted. Default 5 min (Hangfire.PostgreSql: 1 h).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan JobExpirationCheckInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Workers in this process; null keeps Hangfire's default (5 per core, at most 20).</summary>
-    [Range(1, 1000)]
     public int? WorkerCount { get; set; }
 
     /// <summary>LISTEN/NOTIFY so another process's worker wakes at once (one extra connection per idle worker). Default false.</summary>
@@ -65,22 +58,5 @@ public sealed class HangfireTuningOptions
         {
             server.WorkerCount = workers;
         }
-    }
-
-    /// <summary>Reads and validates <c>Hangfire:*</c>.</summary>
-    /// <exception cref="ValidationException">A value is out of range (the message names the key).</exception>
-    public static HangfireTuningOptions Read(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new HangfireTuningOptions();
-        configuration.GetSection(SectionName).Bind(options);
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            throw new ValidationException("Invalid Hangfire settings: " +
-                string.Join("; ", results.Select(r => $"Hangfire:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}")));
-        }
-
-        return options;
     }
 }

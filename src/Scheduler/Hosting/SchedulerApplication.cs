@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scheduler.Alerts;
 using Scheduler.Api;
+using Scheduler.Database;
 using Scheduler.Dashboard;
 using Scheduler.Marts;
 using Scheduler.Redshift;
@@ -31,6 +32,8 @@ public static class SchedulerApplication
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.TryAddSingleton(TimeProvider.System);
+        // First: its migration runs before the Hangfire server and the run services start.
+        services.AddSchedulerDatabase(configuration);
         services.AddMarts(configuration);
         services.AddSchedulerHangfire(configuration);
         services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("postgres", tags: ["ready"]);
@@ -45,6 +48,7 @@ public static class SchedulerApplication
         services.AddRunWatching(configuration);
 
         var app = builder.Build();
+        ValidateOptions(app.Services);
         // Health stays open: probes carry no credentials, and the answers reveal only up or down.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
@@ -58,5 +62,28 @@ public static class SchedulerApplication
         var summary = string.Join(", ", catalog.Marts.Select(m => m.Cron is null ? $"{m.Name} (manual)" : $"{m.Name} ({m.Cron} {m.TimeZone.Id})"));
         app.Lifetime.ApplicationStarted.Register(() => Log.MartsLoaded(logger, catalog.Marts.Count, summary));
         return app;
+    }
+
+    /// <summary>
+    /// Runs every options validator registered with ValidateOnStart now, so bad configuration fails the build with every
+    /// problem listed (as the <c>validate</c> command reports them), before any hosted service starts.
+    /// </summary>
+    /// <exception cref="SchedulerConfigurationException">Some options are invalid.</exception>
+    public static void ValidateOptions(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        try
+        {
+            services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+        }
+        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or AggregateException)
+        {
+            var failures = (ex is AggregateException aggregate ? aggregate.InnerExceptions : [ex])
+                .OfType<Microsoft.Extensions.Options.OptionsValidationException>()
+                .SelectMany(f => f.Failures)
+                .ToList();
+            throw new SchedulerConfigurationException(
+                $"The configuration has {failures.Count} problem(s):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", failures), ex);
+        }
     }
 }

@@ -182,7 +182,7 @@ public sealed class RedshiftDataClient : IRedshiftDataClient, IDisposable
                 errorCode = code;
                 throttled = RedshiftRetryPolicy.IsThrottling(response.StatusCode, code);
                 retryable = throttled || RedshiftRetryPolicy.IsTransient(response.StatusCode, code);
-                failure = new RedshiftDataException(code, serviceMessage, response.StatusCode, requestId, operation);
+                failure = new RedshiftDataException(code, serviceMessage, response.StatusCode, requestId, operation) { Attempt = attempt };
             }
             catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
             {

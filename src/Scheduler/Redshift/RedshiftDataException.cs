@@ -35,6 +35,12 @@ public sealed class RedshiftDataException : Exception
         Operation = operation;
     }
 
+    /// <summary>
+    /// Which HTTP attempt of the call got this answer (1 = the first; 0 when not made by the client). After a failed first
+    /// attempt (a timeout) the request may have reached AWS even though this answer is a refusal.
+    /// </summary>
+    public int Attempt { get; init; }
+
     /// <summary>The error's shape name without namespace, e.g. <c>ValidationException</c>.</summary>
     public string ErrorCode { get; }
 

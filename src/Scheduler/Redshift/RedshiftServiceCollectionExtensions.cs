@@ -13,7 +13,8 @@ public static class RedshiftServiceCollectionExtensions
     /// Binds <see cref="RedshiftClientOptions"/> from the <c>Redshift</c> section (validated at start-up) and registers
     /// <see cref="IRedshiftDataClient"/> as a singleton <see cref="RedshiftDataClient"/>, plus <see cref="TimeProvider.System"/>
     /// when no TimeProvider is registered. An <see cref="AWSCredentials"/> registered in the container is used instead of
-    /// the SDK's default credential chain.
+    /// the SDK's default credential chain; an <see cref="IRedshiftCallBudget"/> registered in the container becomes a stage
+    /// of the client's HTTP pipeline (<see cref="RedshiftCallBudgetHandler"/>), so every HTTP attempt takes a token.
     /// </summary>
     public static IServiceCollection AddRedshiftDataClient(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,7 +28,7 @@ public static class RedshiftServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<IRedshiftDataClient>(provider => new RedshiftDataClient(
-            CreateHttpClient(),
+            CreateHttpClient(provider.GetService<IRedshiftCallBudget>()),
             provider.GetRequiredService<IOptions<RedshiftClientOptions>>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RedshiftDataClient>>(),
@@ -41,9 +42,17 @@ public static class RedshiftServiceCollectionExtensions
 
     /// <summary>One pooled handler for the process: thousands of concurrent long polls need many connections, and DNS
     /// changes need connections to be recycled.</summary>
-    internal static HttpClient CreateHttpClient() =>
+    internal static HttpClient CreateHttpClient(IRedshiftCallBudget? budget = null)
+    {
+        HttpMessageHandler handler = CreateHandler();
+        if (budget is not null)
+        {
+            handler = new RedshiftCallBudgetHandler(budget) { InnerHandler = handler };
+        }
+
         // Per-attempt timeouts come from RedshiftClientOptions.RequestTimeout (> 30 s for long polling).
-        new(CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        return new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    }
 
     internal static SocketsHttpHandler CreateHandler() =>
         new()

@@ -1,6 +1,6 @@
 namespace Scheduler.Runs;
 
-/// <summary>Values of <see cref="RunRecord.CancelReason"/>.</summary>
+/// <summary>Values of <see cref="RunSummary.CancelReason"/>.</summary>
 public static class CancelReasons
 {
     /// <summary>A user asked (dashboard, API, CLI).</summary>

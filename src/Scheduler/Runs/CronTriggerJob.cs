@@ -10,7 +10,7 @@ namespace Scheduler.Runs;
 /// job runs twice (a crash, a retry) it still starts one run.
 /// </summary>
 [AutomaticRetry(Attempts = 10, DelaysInSeconds = [1, 2, 5, 10, 30], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-public sealed partial class CronTriggerJob(MartRunner runner, ILogger<CronTriggerJob> logger)
+public sealed partial class CronTriggerJob(RunControl runner, ILogger<CronTriggerJob> logger)
 {
     /// <summary>Starts a cron run of the mart (or records it Skipped).</summary>
     /// <param name="martName">The mart.</param>

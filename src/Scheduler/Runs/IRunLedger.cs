@@ -6,15 +6,15 @@ public interface IRunLedger
     /// <summary>The run with this id (with its sub-statements), or null.</summary>
     Task<RunRecord?> GetAsync(Guid runId, CancellationToken cancellationToken);
 
-    /// <summary>Recent runs, newest first, optionally of one mart and/or in one status.</summary>
+    /// <summary>Recent runs without their SQL, newest first, optionally of one mart and/or in one status.</summary>
     /// <param name="mart">Only this mart's runs (ordinal), or null for all.</param>
     /// <param name="status">Only runs in this status, or null for all.</param>
     /// <param name="limit">At most this many (1–1000).</param>
     /// <param name="cancellationToken">Cancels the query.</param>
-    Task<IReadOnlyList<RunRecord>> ListAsync(string? mart, RunStatus? status, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<RunSummary>> ListAsync(string? mart, RunStatus? status, int limit, CancellationToken cancellationToken);
 
-    /// <summary>The newest run of each mart that has one, keyed by mart name.</summary>
-    Task<IReadOnlyDictionary<string, RunRecord>> GetLastRunsAsync(CancellationToken cancellationToken);
+    /// <summary>The newest run of each of <paramref name="marts"/> that has one, keyed by mart name.</summary>
+    Task<IReadOnlyDictionary<string, RunSummary>> GetLastRunsAsync(IEnumerable<string> marts, CancellationToken cancellationToken);
 
     /// <summary>The mart's active run (Submitting, Running or Cancelling), or null.</summary>
     Task<RunRecord?> GetActiveAsync(string mart, CancellationToken cancellationToken);

@@ -10,8 +10,9 @@ public interface IRunTrigger
     Task<TriggerResult> TriggerAsync(string martName, RunTrigger trigger, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Cancels an active run: CancelStatement, then the next poll (enqueued at once) sees ABORTED and records Cancelled.
-    /// A run not yet sent to Redshift is cancelled on the spot.
+    /// Cancels an active run: it becomes Cancelling at once, a poll enqueued now sends CancelStatement, and the run ends
+    /// when Redshift says how the statement ended (Cancelled on ABORTED). A run nothing was ever sent for is cancelled on
+    /// the spot; one whose submit may be in flight is looked up by name instead of being sent.
     /// </summary>
     Task<CancelResult> CancelAsync(Guid runId, CancellationToken cancellationToken);
 }

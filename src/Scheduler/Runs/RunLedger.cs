@@ -1,68 +1,65 @@
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Scheduler.Database;
+using Scheduler.Marts;
 
 namespace Scheduler.Runs;
 
 /// <summary>
-/// The run ledger on PostgreSQL (schema <see cref="RunsOptions.Schema"/>, table <c>runs</c>). Reads are public
-/// (<see cref="IRunLedger"/>); writes are internal to the run lifecycle and each is a single guarded statement, so a
-/// job that runs twice or dies half way never moves a run backwards. Times come from the caller's <see cref="TimeProvider"/>.
+/// The run ledger on PostgreSQL (table <c>runs</c> in the service's schema, migrated at start-up by
+/// <see cref="SchedulerDatabase"/>). Reads are public (<see cref="IRunLedger"/>); writes are internal and only
+/// <see cref="RunLifecycle"/> makes them: an insert at reservation, then compare-and-swap updates on the row's version.
 /// </summary>
-public sealed class RunLedger : IRunLedger, IDisposable
+public sealed class RunLedger : IRunLedger
 {
-    /// <summary>The DI key of the ledger's <see cref="NpgsqlDataSource"/> (on <c>ConnectionStrings:Scheduler</c>).</summary>
-    public const string DataSourceKey = "Scheduler.Runs";
+    /// <summary>The DI key of the service's <see cref="NpgsqlDataSource"/> (kept for callers that asked for the ledger's).</summary>
+    public const string DataSourceKey = DatabaseServiceCollectionExtensions.DataSourceKey;
 
-    internal const string ActiveStatuses = "('Submitting', 'Running', 'Cancelling')";
-
-    private const string Columns =
-        "run_id, mart, trigger, status, statement_id, statement_name, client_token, created_at, submitted_at, " +
+    // Lists never read the SQL or the sub-statements: a thousand runs' batches would be megabytes.
+    private const string SummaryColumns =
+        "run_id, mart, trigger, status, status_reason, statement_id, statement_name, client_token, created_at, submitted_at, " +
         "statement_finished_at, completed_at, deadline_at, error, failed_statement_index, active_run_id, cancel_reason, " +
-        "cancel_requested_at, poll_count, poll_attempt, next_poll_at, sub_statements, sql_statements, submit_attempted_at, " +
-        "submit_attempts, trigger_key";
+        "cancel_requested_at, poll_count, unconfirmed_at";
+
+    private const string Columns = SummaryColumns +
+        ", poll_attempt, next_poll_at, sub_statements, sql_statements, submit_attempted_at, submit_attempts, submit_lease_until, " +
+        "trigger_key, version, target_workgroup, target_cluster, target_database, target_db_user, target_secret_arn";
+
+    private static readonly string ActiveList = "(" + string.Join(", ", RunStatusExtensions.Active.Select(s => $"'{s}'")) + ")";
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly RunLedgerSchema _schema;
     private readonly string _table;
 
-    /// <summary>Creates the ledger on a data source; the schema is created or migrated on first use.</summary>
-    public RunLedger([FromKeyedServices(DataSourceKey)] NpgsqlDataSource dataSource, IOptions<RunsOptions> options)
+    /// <summary>Creates the ledger on the service's database.</summary>
+    public RunLedger(SchedulerDatabase database)
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
-        ArgumentNullException.ThrowIfNull(options);
-        _dataSource = dataSource;
-        _schema = new RunLedgerSchema(dataSource, options.Value.Schema);
-        _table = $"{options.Value.Schema}.runs";
+        ArgumentNullException.ThrowIfNull(database);
+        _dataSource = database.DataSource;
+        _table = $"{database.Schema}.runs";
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _schema.Dispose();
-
-    /// <summary>Creates or migrates the ledger's schema (idempotent; safe from several instances at once).</summary>
-    public Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 
     /// <inheritdoc />
     public async Task<RunRecord?> GetAsync(Guid runId, CancellationToken cancellationToken)
     {
-        var runs = await QueryAsync($"SELECT {Columns} FROM {_table} WHERE run_id = @id",
+        var runs = await QueryAsync($"SELECT {Columns} FROM {_table} WHERE run_id = @id", ReadRecord,
             command => command.Parameters.AddWithValue("id", runId), cancellationToken).ConfigureAwait(false);
         return runs.Count == 0 ? null : runs[0];
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<RunRecord>> ListAsync(string? mart, RunStatus? status, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RunSummary>> ListAsync(string? mart, RunStatus? status, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 1000);
         return await QueryAsync(
             $"""
-            SELECT {Columns} FROM {_table}
+            SELECT {SummaryColumns} FROM {_table}
             WHERE (@mart::text IS NULL OR mart = @mart) AND (@status::text IS NULL OR status = @status)
             ORDER BY created_at DESC, run_id DESC
             LIMIT @limit
             """,
+            ReadSummary,
             command =>
             {
                 command.Parameters.Add(new NpgsqlParameter("mart", NpgsqlDbType.Text) { Value = (object?)mart ?? DBNull.Value });
@@ -73,11 +70,19 @@ public sealed class RunLedger : IRunLedger, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<string, RunRecord>> GetLastRunsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, RunSummary>> GetLastRunsAsync(IEnumerable<string> marts, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(marts);
+        // One index probe per mart (runs_mart_created), however long the ledger: not a scan of every run.
         var runs = await QueryAsync(
-            $"SELECT DISTINCT ON (mart) {Columns} FROM {_table} ORDER BY mart, created_at DESC, run_id DESC",
-            _ => { }, cancellationToken).ConfigureAwait(false);
+            $"""
+            SELECT last.* FROM unnest(@marts::text[]) AS m(name)
+            CROSS JOIN LATERAL (
+                SELECT {SummaryColumns} FROM {_table} r WHERE r.mart = m.name ORDER BY r.created_at DESC, r.run_id DESC LIMIT 1) last
+            """,
+            ReadSummary,
+            command => command.Parameters.AddWithValue("marts", marts.Distinct(StringComparer.Ordinal).ToArray()),
+            cancellationToken).ConfigureAwait(false);
         return runs.ToDictionary(run => run.Mart, StringComparer.Ordinal);
     }
 
@@ -85,259 +90,146 @@ public sealed class RunLedger : IRunLedger, IDisposable
     public async Task<RunRecord?> GetActiveAsync(string mart, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mart);
-        var runs = await QueryAsync($"SELECT {Columns} FROM {_table} WHERE mart = @mart AND status IN {ActiveStatuses}",
+        var runs = await QueryAsync($"SELECT {Columns} FROM {_table} WHERE mart = @mart AND status IN {ActiveList}", ReadRecord,
             command => command.Parameters.AddWithValue("mart", mart), cancellationToken).ConfigureAwait(false);
         return runs.Count == 0 ? null : runs[0];
     }
 
     /// <summary>
-    /// Reserves a run (Submitting) unless the mart has an active run, in which case a Skipped run naming it is recorded.
-    /// A <paramref name="triggerKey"/> already used (the same Hangfire trigger job running again) returns its run.
-    /// The one-active-run rule is the unique partial index <c>runs_one_active_per_mart</c>.
+    /// Inserts a Submitting run unless the mart has an active one (the unique partial index
+    /// <c>runs_one_active_per_mart</c>); returns null then. A <paramref name="triggerKey"/> already used returns its run.
     /// </summary>
-    internal async Task<ReserveResult> ReserveAsync(
-        string mart, RunTrigger trigger, string? triggerKey, TimeSpan timeout, DateTimeOffset now, CancellationToken cancellationToken)
+    internal async Task<(RunRecord? Run, bool IsNew)> TryInsertSubmittingAsync(
+        string mart, RunTrigger trigger, string? triggerKey, RedshiftTarget target, TimeSpan timeout, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        if (triggerKey is not null && await GetByTriggerKeyAsync(triggerKey, cancellationToken).ConfigureAwait(false) is { } existing)
         {
-            if (triggerKey is not null)
-            {
-                var existing = await QueryAsync($"SELECT {Columns} FROM {_table} WHERE trigger_key = @key",
-                    command => command.Parameters.AddWithValue("key", triggerKey), cancellationToken).ConfigureAwait(false);
-                if (existing.Count > 0)
+            return (existing, false);
+        }
+
+        var runId = Guid.NewGuid();
+        try
+        {
+            var inserted = await QueryAsync(
+                $"""
+                INSERT INTO {_table} (run_id, mart, trigger, trigger_key, status, statement_name, client_token, created_at,
+                                      deadline_at, updated_at, target_workgroup, target_cluster, target_database, target_db_user,
+                                      target_secret_arn)
+                VALUES (@id, @mart, @trigger, @key, @status, @name, @token, @now, @deadline, @now, @workgroup, @cluster, @database,
+                        @dbuser, @secret)
+                ON CONFLICT (mart) WHERE status IN {ActiveList} DO NOTHING
+                RETURNING {Columns}
+                """,
+                ReadRecord,
+                command =>
                 {
-                    return new ReserveResult(existing[0], IsNew: false);
-                }
-            }
+                    BindNew(command, runId, mart, trigger, triggerKey, RunStatus.Submitting, now);
+                    command.Parameters.AddWithValue("deadline", now + timeout);
+                    AddText(command, "workgroup", target.WorkgroupName);
+                    AddText(command, "cluster", target.ClusterIdentifier);
+                    AddText(command, "database", target.Database);
+                    AddText(command, "dbuser", target.DbUser);
+                    AddText(command, "secret", target.SecretArn);
+                },
+                cancellationToken).ConfigureAwait(false);
+            return (inserted.Count > 0 ? inserted[0] : null, inserted.Count > 0);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "runs_trigger_key")
+        {
+            // The same trigger raced us: its run is the answer.
+            return (await GetByTriggerKeyAsync(triggerKey!, cancellationToken).ConfigureAwait(false), false);
+        }
+    }
 
-            var runId = Guid.NewGuid();
-            try
-            {
-                var inserted = await QueryAsync(
-                    $"""
-                    INSERT INTO {_table} (run_id, mart, trigger, trigger_key, status, statement_name, client_token,
-                                          created_at, deadline_at, updated_at)
-                    VALUES (@id, @mart, @trigger, @key, 'Submitting', @name, @token, @now, @deadline, @now)
-                    ON CONFLICT (mart) WHERE status IN {ActiveStatuses} DO NOTHING
-                    RETURNING {Columns}
-                    """,
-                    command =>
-                    {
-                        command.Parameters.AddWithValue("id", runId);
-                        command.Parameters.AddWithValue("mart", mart);
-                        command.Parameters.AddWithValue("trigger", trigger.ToString());
-                        command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = (object?)triggerKey ?? DBNull.Value });
-                        command.Parameters.AddWithValue("name", StatementNameFor(mart, runId));
-                        command.Parameters.AddWithValue("token", ClientTokenFor(runId));
-                        command.Parameters.AddWithValue("now", now);
-                        command.Parameters.AddWithValue("deadline", now + timeout);
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                if (inserted.Count > 0)
-                {
-                    return new ReserveResult(inserted[0], IsNew: true);
-                }
-            }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "runs_trigger_key")
-            {
-                continue; // the same trigger raced us; the next round returns its run
-            }
-
-            var active = await GetActiveAsync(mart, cancellationToken).ConfigureAwait(false);
-            if (active is null)
-            {
-                if (attempt < 5)
-                {
-                    continue; // it ended between our insert and this read: try to reserve again
-                }
-
-                throw new InvalidOperationException($"Mart '{mart}': could not reserve a run; the active run changed five times in a row.");
-            }
-
-            var skippedId = Guid.NewGuid();
+    /// <summary>Records a Skipped run naming the active one. A used <paramref name="triggerKey"/> returns its run.</summary>
+    internal async Task<(RunRecord Run, bool IsNew)> InsertSkippedAsync(
+        string mart, RunTrigger trigger, string? triggerKey, RunRecord active, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var runId = Guid.NewGuid();
+        try
+        {
             var skipped = await QueryAsync(
                 $"""
                 INSERT INTO {_table} (run_id, mart, trigger, trigger_key, status, statement_name, client_token, created_at,
                                       deadline_at, completed_at, error, active_run_id, updated_at)
-                VALUES (@id, @mart, @trigger, @key, 'Skipped', @name, @token, @now, @now, @now, @error, @active, @now)
+                VALUES (@id, @mart, @trigger, @key, @status, @name, @token, @now, @now, @now, @error, @active, @now)
                 RETURNING {Columns}
                 """,
+                ReadRecord,
                 command =>
                 {
-                    command.Parameters.AddWithValue("id", skippedId);
-                    command.Parameters.AddWithValue("mart", mart);
-                    command.Parameters.AddWithValue("trigger", trigger.ToString());
-                    command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = (object?)triggerKey ?? DBNull.Value });
-                    command.Parameters.AddWithValue("name", StatementNameFor(mart, skippedId));
-                    command.Parameters.AddWithValue("token", ClientTokenFor(skippedId));
-                    command.Parameters.AddWithValue("now", now);
+                    BindNew(command, runId, mart, trigger, triggerKey, RunStatus.Skipped, now);
                     command.Parameters.AddWithValue("error",
                         $"Skipped: run {active.RunId} of mart '{mart}' was still active ({active.Status}, created {active.CreatedAt:O}); at most one run per mart is active at a time.");
                     command.Parameters.AddWithValue("active", active.RunId);
                 },
                 cancellationToken).ConfigureAwait(false);
-            return new ReserveResult(skipped[0], IsNew: true);
+            return (skipped[0], true);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "runs_trigger_key")
+        {
+            return ((await GetByTriggerKeyAsync(triggerKey!, cancellationToken).ConfigureAwait(false))!, false);
         }
     }
 
     /// <summary>
-    /// Records that BatchExecuteStatement is about to be called: keeps the statements (first time only, so a resubmit
-    /// sends the same batch), the first attempt's time (the ClientToken window) and the attempt count. Null when the
-    /// run must not be sent: it ended, its statement is already checkpointed, or it was cancelled before any attempt.
+    /// Stores <paramref name="next"/> if the row is still at <paramref name="current"/>'s version (and bumps it); false when
+    /// another writer came first: the caller reads again and decides again.
     /// </summary>
-    internal async Task<RunRecord?> RecordSubmitAttemptAsync(Guid runId, IReadOnlyList<string> statements, DateTimeOffset now, CancellationToken cancellationToken)
+    internal async Task<bool> TryUpdateAsync(RunRecord current, RunRecord next, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var subStatements = statements.Select((sql, i) => new RunSubStatement(i + 1, sql, "SUBMITTED", null, null, null)).ToList();
-        var runs = await QueryAsync(
+        await using var command = _dataSource.CreateCommand(
             $"""
             UPDATE {_table}
-            SET sql_statements = coalesce(sql_statements, @sqls),
-                sub_statements = coalesce(sub_statements, @subs),
-                submit_attempted_at = coalesce(submit_attempted_at, @now),
-                submit_attempts = submit_attempts + 1,
-                next_poll_at = NULL,
-                updated_at = @now
-            WHERE run_id = @id AND statement_id IS NULL
-              AND (status = 'Submitting' OR (status = 'Cancelling' AND submit_attempted_at IS NOT NULL))
-            RETURNING {Columns}
-            """,
-            command =>
-            {
-                command.Parameters.AddWithValue("id", runId);
-                command.Parameters.AddWithValue("sqls", statements.ToArray());
-                command.Parameters.Add(new NpgsqlParameter("subs", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(subStatements, RunJson.Options) });
-                command.Parameters.AddWithValue("now", now);
-            },
-            cancellationToken).ConfigureAwait(false);
-        return runs.Count == 0 ? null : runs[0];
+               SET status = @status, status_reason = @reason, statement_id = @statement, submitted_at = @submitted,
+                   statement_finished_at = @finished, completed_at = @completed, error = @error, failed_statement_index = @failed,
+                   cancel_reason = @cancel_reason, cancel_requested_at = @cancel_at, poll_count = @polls, poll_attempt = @attempt,
+                   next_poll_at = @next, submit_attempted_at = @attempted, submit_attempts = @attempts,
+                   submit_lease_until = @lease, unconfirmed_at = @unconfirmed,
+                   sql_statements = CASE WHEN @sqls_changed THEN @sqls ELSE sql_statements END,
+                   sub_statements = CASE WHEN @subs_changed THEN @subs ELSE sub_statements END,
+                   version = version + 1, updated_at = @now
+             WHERE run_id = @id AND version = @version
+            """);
+        var p = command.Parameters;
+        p.AddWithValue("id", current.RunId);
+        p.AddWithValue("version", current.Version);
+        p.AddWithValue("status", next.Status.ToString());
+        AddText(command, "reason", next.StatusReason);
+        AddText(command, "statement", next.StatementId);
+        AddTime(command, "submitted", next.SubmittedAt);
+        AddTime(command, "finished", next.StatementFinishedAt);
+        AddTime(command, "completed", next.CompletedAt);
+        AddText(command, "error", next.Error);
+        p.Add(new NpgsqlParameter("failed", NpgsqlDbType.Integer) { Value = (object?)next.FailedStatementIndex ?? DBNull.Value });
+        AddText(command, "cancel_reason", next.CancelReason);
+        AddTime(command, "cancel_at", next.CancelRequestedAt);
+        p.AddWithValue("polls", next.PollCount);
+        p.AddWithValue("attempt", next.PollAttempt);
+        AddTime(command, "next", next.NextPollAt);
+        AddTime(command, "attempted", next.SubmitAttemptedAt);
+        p.AddWithValue("attempts", next.SubmitAttempts);
+        AddTime(command, "lease", next.SubmitLeaseUntil);
+        AddTime(command, "unconfirmed", next.UnconfirmedAt);
+        p.AddWithValue("sqls_changed", !ReferenceEquals(current.SqlStatements, next.SqlStatements));
+        p.Add(new NpgsqlParameter("sqls", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)next.SqlStatements?.ToArray() ?? DBNull.Value });
+        p.AddWithValue("subs_changed", !ReferenceEquals(current.SubStatements, next.SubStatements));
+        p.Add(new NpgsqlParameter("subs", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(next.SubStatements, RunJson.Options) });
+        p.AddWithValue("now", now);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
-
-    /// <summary>
-    /// Checkpoints the statement id: Submitting → Running (a Cancelling run stays Cancelling), poll attempt 1 due at
-    /// <paramref name="firstPollAt"/>. Null when another copy of the submit already checkpointed or the run ended.
-    /// </summary>
-    internal async Task<RunRecord?> CheckpointStatementAsync(
-        Guid runId, string statementId, DateTimeOffset submittedAt, DateTimeOffset firstPollAt, CancellationToken cancellationToken)
-    {
-        var runs = await QueryAsync(
-            $"""
-            UPDATE {_table}
-            SET statement_id = @statement,
-                status = CASE WHEN status = 'Cancelling' THEN 'Cancelling' ELSE 'Running' END,
-                submitted_at = @submitted,
-                poll_attempt = 1,
-                next_poll_at = @next,
-                updated_at = @submitted
-            WHERE run_id = @id AND status IN {ActiveStatuses} AND statement_id IS NULL
-            RETURNING {Columns}
-            """,
-            command =>
-            {
-                command.Parameters.AddWithValue("id", runId);
-                command.Parameters.AddWithValue("statement", statementId);
-                command.Parameters.AddWithValue("submitted", submittedAt);
-                command.Parameters.AddWithValue("next", firstPollAt);
-            },
-            cancellationToken).ConfigureAwait(false);
-        return runs.Count == 0 ? null : runs[0];
-    }
-
-    /// <summary>Records when the next submit attempt is due (after a transient error), so recovery leaves it alone until then.</summary>
-    internal async Task SetNextStepAsync(Guid runId, DateTimeOffset nextAt, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await ExecuteAsync(
-            $"UPDATE {_table} SET next_poll_at = @next, updated_at = @now WHERE run_id = @id AND status IN {ActiveStatuses}",
-            command =>
-            {
-                command.Parameters.AddWithValue("id", runId);
-                command.Parameters.AddWithValue("next", nextAt);
-                command.Parameters.AddWithValue("now", now);
-            },
-            cancellationToken).ConfigureAwait(false);
-
-    /// <summary>
-    /// Moves the run from poll attempt <paramref name="attempt"/> to the next one, due at <paramref name="nextPollAt"/>.
-    /// False when the run is no longer at that attempt (another copy moved it) or ended: the caller must not schedule.
-    /// </summary>
-    internal async Task<bool> AdvancePollAsync(
-        Guid runId, int attempt, DateTimeOffset nextPollAt, bool countPoll, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await ExecuteAsync(
-            $"""
-            UPDATE {_table}
-            SET poll_attempt = poll_attempt + 1, poll_count = poll_count + @polls, next_poll_at = @next, updated_at = @now
-            WHERE run_id = @id AND poll_attempt = @attempt AND statement_id IS NOT NULL AND status IN {ActiveStatuses}
-            """,
-            command =>
-            {
-                command.Parameters.AddWithValue("id", runId);
-                command.Parameters.AddWithValue("attempt", attempt);
-                command.Parameters.AddWithValue("polls", countPoll ? 1 : 0);
-                command.Parameters.AddWithValue("next", nextPollAt);
-                command.Parameters.AddWithValue("now", now);
-            },
-            cancellationToken).ConfigureAwait(false) == 1;
-
-    /// <summary>Submitting/Running → Cancelling with a reason (the first reason wins). Returns the run as it now is, or null if unknown.</summary>
-    internal async Task<RunRecord?> RequestCancelAsync(Guid runId, string reason, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var runs = await QueryAsync(
-            $"""
-            UPDATE {_table}
-            SET status = 'Cancelling',
-                cancel_reason = coalesce(cancel_reason, @reason),
-                cancel_requested_at = coalesce(cancel_requested_at, @now),
-                updated_at = @now
-            WHERE run_id = @id AND status IN {ActiveStatuses}
-            RETURNING {Columns}
-            """,
-            command =>
-            {
-                command.Parameters.AddWithValue("id", runId);
-                command.Parameters.AddWithValue("reason", reason);
-                command.Parameters.AddWithValue("now", now);
-            },
-            cancellationToken).ConfigureAwait(false);
-        return runs.Count > 0 ? runs[0] : await GetAsync(runId, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Records a terminal status, once: false when the run had already ended (the first outcome stands).</summary>
-    /// <remarks>With <c>onlyIfNeverSubmitted</c>, only when BatchExecuteStatement was never attempted (nothing can be running in Redshift).</remarks>
-    internal async Task<bool> CompleteAsync(
-        Guid runId, RunOutcome outcome, int pollsToAdd, bool onlyIfNeverSubmitted, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await ExecuteAsync(
-            $"""
-            UPDATE {_table}
-            SET status = @status, error = @error, failed_statement_index = @failed,
-                sub_statements = coalesce(@subs, sub_statements),
-                statement_finished_at = @finished, completed_at = @now, next_poll_at = NULL,
-                poll_count = poll_count + @polls, updated_at = @now
-            WHERE run_id = @id AND status IN {ActiveStatuses} AND (NOT @never OR submit_attempted_at IS NULL)
-            """,
-            command =>
-            {
-                command.Parameters.AddWithValue("id", runId);
-                command.Parameters.AddWithValue("status", outcome.Status.ToString());
-                command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)outcome.Error ?? DBNull.Value });
-                command.Parameters.Add(new NpgsqlParameter("failed", NpgsqlDbType.Integer) { Value = (object?)outcome.FailedStatementIndex ?? DBNull.Value });
-                command.Parameters.Add(new NpgsqlParameter("subs", NpgsqlDbType.Jsonb)
-                {
-                    Value = outcome.SubStatements is null ? DBNull.Value : JsonSerializer.Serialize(outcome.SubStatements, RunJson.Options),
-                });
-                command.Parameters.Add(new NpgsqlParameter("finished", NpgsqlDbType.TimestampTz) { Value = (object?)outcome.StatementFinishedAt ?? DBNull.Value });
-                command.Parameters.AddWithValue("polls", pollsToAdd);
-                command.Parameters.AddWithValue("never", onlyIfNeverSubmitted);
-                command.Parameters.AddWithValue("now", now);
-            },
-            cancellationToken).ConfigureAwait(false) == 1;
 
     /// <summary>Active runs whose next step was due before <paramref name="dueBefore"/>: their job was probably lost.</summary>
-    internal Task<IReadOnlyList<RunRecord>> ListOverdueAsync(DateTimeOffset dueBefore, int limit, CancellationToken cancellationToken) =>
+    internal Task<List<RunRecord>> ListOverdueAsync(DateTimeOffset dueBefore, int limit, CancellationToken cancellationToken) =>
         QueryAsync(
             $"""
             SELECT {Columns} FROM {_table}
-            WHERE status IN {ActiveStatuses} AND coalesce(next_poll_at, updated_at) < @due
+            WHERE status IN {ActiveList} AND coalesce(next_poll_at, updated_at) < @due
             ORDER BY coalesce(next_poll_at, updated_at)
             LIMIT @limit
             """,
+            ReadRecord,
             command =>
             {
                 command.Parameters.AddWithValue("due", dueBefore);
@@ -345,68 +237,170 @@ public sealed class RunLedger : IRunLedger, IDisposable
             },
             cancellationToken);
 
+    /// <summary>
+    /// Every active run with a statement id, with how long its mart's recent successful runs took (median of the last
+    /// five), for the watcher.
+    /// </summary>
+    internal async Task<List<(Guid RunId, string StatementId, DateTimeOffset SubmittedAt, TimeSpan? Expected)>> ListWatchableAsync(
+        CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"""
+            SELECT r.run_id, r.statement_id, coalesce(r.submitted_at, r.created_at) AS submitted_at, h.expected_seconds
+              FROM {_table} r
+              LEFT JOIN LATERAL (
+                   SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY recent.seconds) AS expected_seconds
+                     FROM (SELECT extract(epoch FROM p.statement_finished_at - p.submitted_at)::float8 AS seconds
+                             FROM {_table} p
+                            WHERE p.mart = r.mart AND p.status = '{RunStatus.Succeeded}'
+                              AND p.submitted_at IS NOT NULL AND p.statement_finished_at IS NOT NULL
+                            ORDER BY p.created_at DESC
+                            LIMIT 5) recent) h ON true
+             WHERE r.status IN {ActiveList} AND r.statement_id IS NOT NULL
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var columns = new RunColumns(reader);
+        var list = new List<(Guid, string, DateTimeOffset, TimeSpan?)>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var seconds = columns.NullableDouble("expected_seconds");
+            list.Add((columns.Guid("run_id"), columns.String("statement_id"), columns.Time("submitted_at"),
+                seconds is { } s ? TimeSpan.FromSeconds(s) : null));
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Deletes up to <paramref name="batchSize"/> terminal runs that ended before <paramref name="before"/> (Skipped ones
+    /// before <paramref name="skippedBefore"/>); returns how many. Active runs are never purged.
+    /// </summary>
+    internal async Task<int> PurgeAsync(DateTimeOffset before, DateTimeOffset skippedBefore, int batchSize, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"""
+            DELETE FROM {_table} WHERE run_id IN (
+                SELECT run_id FROM {_table}
+                 WHERE status NOT IN {ActiveList}
+                   AND completed_at < greatest(@skipped, @before)
+                   AND completed_at < CASE WHEN status = '{RunStatus.Skipped}' THEN @skipped ELSE @before END
+                 LIMIT @batch)
+            """);
+        command.Parameters.AddWithValue("before", before);
+        command.Parameters.AddWithValue("skipped", skippedBefore);
+        command.Parameters.AddWithValue("batch", batchSize);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     internal static string StatementNameFor(string mart, Guid runId) => $"scheduler/{mart}/{runId:D}";
 
     internal static string ClientTokenFor(Guid runId) => runId.ToString("D");
 
-    private async Task<int> ExecuteAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
+    private async Task<RunRecord?> GetByTriggerKeyAsync(string triggerKey, CancellationToken cancellationToken)
     {
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = _dataSource.CreateCommand(sql);
-        bind(command);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var runs = await QueryAsync($"SELECT {Columns} FROM {_table} WHERE trigger_key = @key", ReadRecord,
+            command => command.Parameters.AddWithValue("key", triggerKey), cancellationToken).ConfigureAwait(false);
+        return runs.Count == 0 ? null : runs[0];
     }
 
-    private async Task<IReadOnlyList<RunRecord>> QueryAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
+    private static void BindNew(NpgsqlCommand command, Guid runId, string mart, RunTrigger trigger, string? triggerKey, RunStatus status, DateTimeOffset now)
     {
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        command.Parameters.AddWithValue("id", runId);
+        command.Parameters.AddWithValue("mart", mart);
+        command.Parameters.AddWithValue("trigger", trigger.ToString());
+        AddText(command, "key", triggerKey);
+        command.Parameters.AddWithValue("status", status.ToString());
+        command.Parameters.AddWithValue("name", StatementNameFor(mart, runId));
+        command.Parameters.AddWithValue("token", ClientTokenFor(runId));
+        command.Parameters.AddWithValue("now", now);
+    }
+
+    private static void AddText(NpgsqlCommand command, string name, string? value) =>
+        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });
+
+    private static void AddTime(NpgsqlCommand command, string name, DateTimeOffset? value) =>
+        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.TimestampTz) { Value = (object?)value ?? DBNull.Value });
+
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<RunColumns, T> read, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
+    {
         await using var command = _dataSource.CreateCommand(sql);
         bind(command);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var runs = new List<RunRecord>();
+        var columns = new RunColumns(reader);
+        var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            runs.Add(Read(reader));
+            rows.Add(read(columns));
         }
 
-        return runs;
+        return rows;
     }
 
-    private static RunRecord Read(NpgsqlDataReader reader)
+    private static RunSummary ReadSummary(RunColumns c) => new()
     {
-        var subs = reader.IsDBNull(20) ? null : JsonSerializer.Deserialize<List<RunSubStatement>>(reader.GetString(20), RunJson.Options);
+        RunId = c.Guid("run_id"),
+        Mart = c.String("mart"),
+        Trigger = Enum.Parse<RunTrigger>(c.String("trigger")),
+        Status = Enum.Parse<RunStatus>(c.String("status")),
+        StatusReason = c.NullableString("status_reason"),
+        StatementId = c.NullableString("statement_id"),
+        StatementName = c.String("statement_name"),
+        ClientToken = c.String("client_token"),
+        CreatedAt = c.Time("created_at"),
+        SubmittedAt = c.NullableTime("submitted_at"),
+        StatementFinishedAt = c.NullableTime("statement_finished_at"),
+        CompletedAt = c.NullableTime("completed_at"),
+        DeadlineAt = c.Time("deadline_at"),
+        Error = c.NullableString("error"),
+        FailedStatementIndex = c.NullableInt("failed_statement_index"),
+        ActiveRunId = c.NullableGuid("active_run_id"),
+        CancelReason = c.NullableString("cancel_reason"),
+        CancelRequestedAt = c.NullableTime("cancel_requested_at"),
+        PollCount = c.Int("poll_count"),
+        UnconfirmedAt = c.NullableTime("unconfirmed_at"),
+    };
+
+    private static RunRecord ReadRecord(RunColumns c)
+    {
+        var summary = ReadSummary(c);
+        var subs = c.NullableString("sub_statements") is { } json ? JsonSerializer.Deserialize<List<RunSubStatement>>(json, RunJson.Options) : null;
+        var workgroup = c.NullableString("target_workgroup");
+        var cluster = c.NullableString("target_cluster");
         return new RunRecord
         {
-            RunId = reader.GetGuid(0),
-            Mart = reader.GetString(1),
-            Trigger = Enum.Parse<RunTrigger>(reader.GetString(2)),
-            Status = Enum.Parse<RunStatus>(reader.GetString(3)),
-            StatementId = NullableString(reader, 4),
-            StatementName = reader.GetString(5),
-            ClientToken = reader.GetString(6),
-            CreatedAt = Time(reader, 7)!.Value,
-            SubmittedAt = Time(reader, 8),
-            StatementFinishedAt = Time(reader, 9),
-            CompletedAt = Time(reader, 10),
-            DeadlineAt = Time(reader, 11)!.Value,
-            Error = NullableString(reader, 12),
-            FailedStatementIndex = reader.IsDBNull(13) ? null : reader.GetInt32(13),
-            ActiveRunId = reader.IsDBNull(14) ? null : reader.GetGuid(14),
-            CancelReason = NullableString(reader, 15),
-            CancelRequestedAt = Time(reader, 16),
-            PollCount = reader.GetInt32(17),
-            PollAttempt = reader.GetInt32(18),
-            NextPollAt = Time(reader, 19),
+            RunId = summary.RunId,
+            Mart = summary.Mart,
+            Trigger = summary.Trigger,
+            Status = summary.Status,
+            StatusReason = summary.StatusReason,
+            StatementId = summary.StatementId,
+            StatementName = summary.StatementName,
+            ClientToken = summary.ClientToken,
+            CreatedAt = summary.CreatedAt,
+            SubmittedAt = summary.SubmittedAt,
+            StatementFinishedAt = summary.StatementFinishedAt,
+            CompletedAt = summary.CompletedAt,
+            DeadlineAt = summary.DeadlineAt,
+            Error = summary.Error,
+            FailedStatementIndex = summary.FailedStatementIndex,
+            ActiveRunId = summary.ActiveRunId,
+            CancelReason = summary.CancelReason,
+            CancelRequestedAt = summary.CancelRequestedAt,
+            PollCount = summary.PollCount,
+            UnconfirmedAt = summary.UnconfirmedAt,
+            PollAttempt = c.Int("poll_attempt"),
+            NextPollAt = c.NullableTime("next_poll_at"),
             SubStatements = subs ?? [],
-            SqlStatements = reader.IsDBNull(21) ? null : reader.GetFieldValue<string[]>(21),
-            SubmitAttemptedAt = Time(reader, 22),
-            SubmitAttempts = reader.GetInt32(23),
-            TriggerKey = NullableString(reader, 24),
+            SqlStatements = c.NullableTextArray("sql_statements"),
+            SubmitAttemptedAt = c.NullableTime("submit_attempted_at"),
+            SubmitAttempts = c.Int("submit_attempts"),
+            SubmitLeaseUntil = c.NullableTime("submit_lease_until"),
+            TriggerKey = c.NullableString("trigger_key"),
+            Version = c.Int("version"),
+            Target = workgroup is null && cluster is null
+                ? null
+                : new RedshiftTarget(workgroup, cluster, c.NullableString("target_database"), c.NullableString("target_db_user"),
+                    c.NullableString("target_secret_arn")),
         };
     }
-
-    private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static DateTimeOffset? Time(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(ordinal), TimeSpan.Zero);
 }

@@ -1,64 +1,14 @@
 using System.Text.Json.Serialization;
+using Scheduler.Marts;
 
 namespace Scheduler.Runs;
 
 /// <summary>
-/// One run of one mart, as the ledger holds it. Serialised with System.Text.Json (web defaults, camelCase) it is the
-/// run JSON of CONTRACT.md: <c>runId</c>, <c>mart</c>, <c>trigger</c>, <c>status</c>, <c>statementId</c>,
-/// <c>createdAt</c>, <c>submittedAt</c>, <c>statementFinishedAt</c>, <c>completedAt</c>, <c>error</c>,
-/// <c>pollCount</c>, <c>subStatements</c>, plus the recovery fields. Times are UTC.
+/// One run of one mart, as the ledger holds it. Serialised with <see cref="RunJson.Options"/> it is the run JSON of
+/// CONTRACT.md, with <c>subStatements</c>. Only <see cref="RunLifecycle"/> makes a changed copy of it to store.
 /// </summary>
-public sealed record RunRecord
+public sealed record RunRecord : RunSummary
 {
-    public required Guid RunId { get; init; }
-
-    public required string Mart { get; init; }
-
-    public required RunTrigger Trigger { get; init; }
-
-    public required RunStatus Status { get; init; }
-
-    /// <summary>Redshift's statement id, once BatchExecuteStatement returned and it was checkpointed.</summary>
-    public string? StatementId { get; init; }
-
-    /// <summary>The <c>StatementName</c> sent with the batch (<c>scheduler/&lt;mart&gt;/&lt;runId&gt;</c>), to find it with ListStatements.</summary>
-    public required string StatementName { get; init; }
-
-    /// <summary>The <c>ClientToken</c> sent with the batch; resending it never starts a second execution (8 h).</summary>
-    public required string ClientToken { get; init; }
-
-    /// <summary>When the run was reserved.</summary>
-    public required DateTimeOffset CreatedAt { get; init; }
-
-    /// <summary>When Redshift accepted the batch (the statement id was checkpointed).</summary>
-    public DateTimeOffset? SubmittedAt { get; init; }
-
-    /// <summary>Redshift's <c>UpdatedAt</c> at the terminal status: when the statement really ended.</summary>
-    public DateTimeOffset? StatementFinishedAt { get; init; }
-
-    /// <summary>When the scheduler recorded the terminal status; minus <see cref="StatementFinishedAt"/> is the detection delay.</summary>
-    public DateTimeOffset? CompletedAt { get; init; }
-
-    /// <summary>Past this the run is cancelled and ends as <see cref="RunStatus.TimedOut"/> (created + the mart's timeout).</summary>
-    public required DateTimeOffset DeadlineAt { get; init; }
-
-    /// <summary>What went wrong (Redshift's error with the failing statement, the SQL file's problem, why it was skipped or lost).</summary>
-    public string? Error { get; init; }
-
-    /// <summary>For a failed batch: the failing statement's index, from 1.</summary>
-    public int? FailedStatementIndex { get; init; }
-
-    /// <summary>For a skipped run: the run that was active.</summary>
-    public Guid? ActiveRunId { get; init; }
-
-    /// <summary><c>user</c> or <c>timeout</c> once a cancel was requested.</summary>
-    public string? CancelReason { get; init; }
-
-    public DateTimeOffset? CancelRequestedAt { get; init; }
-
-    /// <summary>How many times DescribeStatement was called for this run.</summary>
-    public int PollCount { get; init; }
-
     /// <summary>The current poll job's attempt number; a poll job carrying another number is stale and does nothing.</summary>
     public int PollAttempt { get; init; }
 
@@ -67,6 +17,10 @@ public sealed record RunRecord
 
     /// <summary>The batch's statements: the submitted SQL, then Redshift's figures once the run ends.</summary>
     public IReadOnlyList<RunSubStatement> SubStatements { get; init; } = [];
+
+    /// <summary>Where the batch is (or was) sent, fixed at reservation so a resubmission or a lookup asks the same place.</summary>
+    [JsonIgnore]
+    public RedshiftTarget? Target { get; init; }
 
     /// <summary>The statements as submitted (kept so a resubmission sends exactly the same batch).</summary>
     [JsonIgnore]
@@ -79,6 +33,18 @@ public sealed record RunRecord
     [JsonIgnore]
     internal int SubmitAttempts { get; init; }
 
+    /// <summary>Until then a submit call may still be in flight: nobody else sends, and no lookup by name is trusted.</summary>
+    [JsonIgnore]
+    internal DateTimeOffset? SubmitLeaseUntil { get; init; }
+
     [JsonIgnore]
     internal string? TriggerKey { get; init; }
+
+    /// <summary>Bumped by every write; a write based on an older version is refused (compare-and-swap).</summary>
+    [JsonIgnore]
+    internal int Version { get; init; }
+
+    /// <summary>True once BatchExecuteStatement may have reached AWS: from then on only Redshift's word ends the run.</summary>
+    [JsonIgnore]
+    internal bool MayHaveReachedRedshift => SubmitAttemptedAt is not null || StatementId is not null;
 }

@@ -1,4 +1,3 @@
-using Hangfire;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,41 +5,31 @@ using Microsoft.Extensions.Options;
 namespace Scheduler.Runs;
 
 /// <summary>
-/// The backstop that makes every run end: each <see cref="RunsOptions.RecoveryInterval"/> (and at start-up), active
-/// runs whose next step is overdue by <see cref="RunsOptions.RecoveryGrace"/> get their job again: a submit for a run
-/// without a statement id, a poll (at the next attempt, so a late original becomes a no-op) for the others. It covers
-/// the gaps Hangfire cannot see, such as a process dying between reserving a run and enqueuing its submit. Every
-/// instance runs it; the steps are idempotent, so overlaps cost a call, never a second execution.
+/// The backstop that makes every run progress: each <see cref="RunsOptions.RecoveryInterval"/> (and at start-up),
+/// active runs whose next step is overdue by <see cref="RunsOptions.RecoveryGrace"/> get
+/// <see cref="RunEventKind.StepOverdue"/>, which schedules their step again (a poll at a new attempt, so a late
+/// original becomes a no-op; a submit step only once no submit call can still be in flight). It covers what Hangfire
+/// cannot see, such as a process dying between storing a change and scheduling its job. Every instance runs it; the
+/// compare-and-swap makes overlaps cost a read, never a second step.
 /// </summary>
 public sealed partial class RunRecoveryService(
     RunLedger ledger,
-    IBackgroundJobClient jobs,
+    RunLifecycle lifecycle,
     IOptions<RunsOptions> options,
     TimeProvider timeProvider,
     ILogger<RunRecoveryService> logger) : BackgroundService
 {
-    /// <summary>Re-enqueues the overdue runs' next step once; returns how many.</summary>
+    /// <summary>Delivers StepOverdue to the overdue runs once; returns how many were overdue.</summary>
     public async Task<int> RecoverOnceAsync(CancellationToken cancellationToken)
     {
-        var now = timeProvider.GetUtcNow();
-        var overdue = await ledger.ListOverdueAsync(now - options.Value.RecoveryGrace, 500, cancellationToken).ConfigureAwait(false);
+        var dueBefore = timeProvider.GetUtcNow() - options.Value.RecoveryGrace;
+        var overdue = await ledger.ListOverdueAsync(dueBefore, 500, cancellationToken).ConfigureAwait(false);
         foreach (var run in overdue)
         {
-            var runId = run.RunId;
-            if (run.StatementId is null)
+            var result = await lifecycle.ApplyAsync(run.RunId, RunEvent.StepOverdue(dueBefore), cancellationToken).ConfigureAwait(false);
+            if (result.Applied)
             {
-                await ledger.SetNextStepAsync(runId, now, now, cancellationToken).ConfigureAwait(false);
-                jobs.Enqueue<SubmitRunJob>(job => job.SubmitAsync(runId, CancellationToken.None));
-                LogRecovered(logger, runId, run.Status, "submit");
-            }
-            else
-            {
-                var attempt = run.PollAttempt;
-                if (await ledger.AdvancePollAsync(runId, attempt, now, countPoll: false, now, cancellationToken).ConfigureAwait(false))
-                {
-                    jobs.Enqueue<PollRunJob>(job => job.PollAsync(runId, attempt + 1, CancellationToken.None));
-                    LogRecovered(logger, runId, run.Status, "poll");
-                }
+                LogRecovered(logger, run.RunId, run.Status, run.StatementId is null ? "submit" : "poll");
             }
         }
 
@@ -67,7 +56,7 @@ public sealed partial class RunRecoveryService(
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    [LoggerMessage(EventId = 1700, Level = LogLevel.Warning, Message = "Run {RunId} ({Status}) was overdue; re-enqueued its {Step} job")]
+    [LoggerMessage(EventId = 1700, Level = LogLevel.Warning, Message = "Run {RunId} ({Status}) was overdue; scheduled its {Step} step again")]
     private static partial void LogRecovered(ILogger logger, Guid runId, RunStatus status, string step);
 
     [LoggerMessage(EventId = 1701, Level = LogLevel.Warning, Message = "Run recovery failed; trying again at the next interval")]

@@ -15,10 +15,13 @@ public enum RunStatus
     /// <summary>Redshift accepted the batch (the statement id is checkpointed); poll jobs follow it.</summary>
     Running,
 
-    /// <summary>CancelStatement was requested (by a user or the timeout); polls wait for Redshift to confirm.</summary>
+    /// <summary>
+    /// A cancel was requested (by a user or the timeout). The run stays here, its mart reserved, until Redshift says how
+    /// the statement ended (or that no statement was created); CancelStatement is retried meanwhile.
+    /// </summary>
     Cancelling,
 
-    /// <summary>Every statement finished.</summary>
+    /// <summary>Every statement finished (also when that happened after a cancel was requested: Redshift's word wins).</summary>
     Succeeded,
 
     /// <summary>Redshift reported FAILED (the error names the failing statement), or the SQL could not be submitted.</summary>
@@ -27,10 +30,10 @@ public enum RunStatus
     /// <summary>Cancelled at a user's request (Redshift ABORTED, or cancelled before submission).</summary>
     Cancelled,
 
-    /// <summary>Still running at the mart's timeout; the statement was cancelled.</summary>
+    /// <summary>Still running at the mart's timeout and Redshift confirmed the cancel (ABORTED), or never submitted in time.</summary>
     TimedOut,
 
-    /// <summary>Redshift no longer knows the statement (its metadata expired), so the outcome cannot be known.</summary>
+    /// <summary>Redshift no longer knows the statement id (its metadata expired), so the outcome cannot be known.</summary>
     Lost,
 
     /// <summary>Not started because another run of the same mart was active.</summary>

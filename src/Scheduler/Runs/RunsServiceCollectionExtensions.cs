@@ -1,7 +1,5 @@
-using Hangfire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Scheduler.Runs;
 
@@ -9,50 +7,38 @@ namespace Scheduler.Runs;
 public static class RunsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the ledger (<see cref="IRunLedger"/>, on <c>ConnectionStrings:Scheduler</c>, schema migrated at
-    /// start-up), <see cref="IRunTrigger"/>, <see cref="RunProgress"/>, the run jobs, the recurring-job sync of the marts'
-    /// schedules and run recovery. Needs <c>AddMarts</c>, the Redshift client and Hangfire. Options: <c>Runs:*</c>
-    /// (<see cref="RunsOptions"/>), validated at start-up. Hangfire must also carry <see cref="RunJobExpirationFilter"/>
-    /// (see <c>CreateJobExpirationFilter</c>).
+    /// Registers the ledger (<see cref="IRunLedger"/>), the lifecycle (<see cref="RunLifecycle"/>, <see cref="IRunTrigger"/>),
+    /// the run jobs, recovery, the ledger's retention job and the run metrics (an <see cref="IRunObserver"/>). Needs
+    /// <c>AddSchedulerDatabase</c>, <c>AddMarts</c>, the Redshift client and Hangfire. Options: <c>Runs:*</c>
+    /// (<see cref="RunsOptions"/>), validated at start-up. Hangfire's filters should include <see cref="RunJobExpirationFilter"/>.
     /// </summary>
     public static IServiceCollection AddRuns(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var connectionString = configuration.GetConnectionString("Scheduler");
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException("ConnectionStrings:Scheduler is required: the run ledger lives in that PostgreSQL database.");
-        }
-
-        services.AddOptions<RunsOptions>().Bind(configuration.GetSection(RunsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RunsOptions>().Bind(configuration.GetSection(RunsOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunsOptions>, RunsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddKeyedSingleton(RunLedger.DataSourceKey, (_, _) => NpgsqlDataSource.Create(connectionString));
+        services.AddMetrics();
+        services.TryAddSingleton(sp => new RunMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RunMetrics>());
         services.AddSingleton<RunLedger>();
         services.AddSingleton<IRunLedger>(sp => sp.GetRequiredService<RunLedger>());
-        services.AddSingleton<RunProgress>();
-        services.AddSingleton<LongPollSlots>();
-        services.AddSingleton<MartRunner>();
-        services.AddSingleton<IRunTrigger>(sp => sp.GetRequiredService<MartRunner>());
+        services.AddSingleton<RunPolicy>();
+        services.AddSingleton<RunLifecycle>();
+        services.AddSingleton<RunControl>();
+        services.AddSingleton<IRunTrigger>(sp => sp.GetRequiredService<RunControl>());
+        services.AddSingleton<RunJobExpirationFilter>();
         services.AddTransient<SubmitRunJob>();
         services.AddTransient<PollRunJob>();
         services.AddTransient<CronTriggerJob>();
+        services.AddTransient<RunRetentionJob>();
 
-        // Order matters: the schema before anything uses it; the schedules once the marts are known.
-        services.AddHostedService<RunLedgerMigrator>();
         services.AddSingleton<MartScheduleSync>();
         services.AddHostedService(sp => sp.GetRequiredService<MartScheduleSync>());
+        services.AddHostedService<RunRetentionSchedule>();
         services.AddSingleton<RunRecoveryService>();
         services.AddHostedService(sp => sp.GetRequiredService<RunRecoveryService>());
         return services;
-    }
-
-    /// <summary>The Hangfire filter that shortens the run jobs' retention, from <c>Runs:JobRetention</c>.</summary>
-    public static RunJobExpirationFilter CreateJobExpirationFilter(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new RunsOptions();
-        configuration.GetSection(RunsOptions.SectionName).Bind(options);
-        return new RunJobExpirationFilter(options.JobRetention);
     }
 }

@@ -9,70 +9,69 @@ using Scheduler.Redshift.Model;
 namespace Scheduler.Runs;
 
 /// <summary>
-/// The submit step of a run (a Hangfire job carrying only the run id). Idempotent against the ledger: a run already
-/// ended does nothing; a run with a checkpointed statement id only makes sure its poll is scheduled; a run whose
-/// previous submit may have reached AWS re-sends the same ClientToken (or, past the token's window, finds its
-/// statement by StatementName), so no retry or second copy of this job can start a second execution.
+/// The submit step of a run (a Hangfire job carrying only the run id): it sends the batch once, or finds out what
+/// happened to a batch that may have been sent. Every outcome goes to <see cref="RunLifecycle"/> as an event.
 /// </summary>
 /// <remarks>
-/// Hangfire retries (PostgreSQL unavailable) are safe for the same reasons; AWS's transient errors are retried by the
-/// job itself, rescheduling with backoff until the run's deadline. A Failed run ends the job with
-/// <see cref="RunFailedException"/> so it shows in Hangfire's Failed list.
+/// <para>Never a second execution: a resend carries the same ClientToken (AWS keeps it 8 h; past
+/// <c>Runs:ClientTokenWindow</c> the statement is looked up by StatementName first). While a submit call may be in flight
+/// (its lease), no other copy sends or trusts a lookup.</para>
+/// <para>Never an outcome without Redshift's word once something may have been sent: a cancel or a deadline during the
+/// submit step, or a refusal of a resend, is settled by a lookup by StatementName after the lease: the statement found
+/// is followed (and cancelled), none found means nothing ran. A lookup that fails is retried with backoff.</para>
+/// <para>A Failed run ends the job with <see cref="RunFailedException"/> so it shows in Hangfire's Failed list.</para>
 /// </remarks>
 [AutomaticRetry(Attempts = 50, DelaysInSeconds = [1, 2, 5, 10, 20, 30, 60], ExceptOn = [typeof(RunFailedException)], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
 public sealed partial class SubmitRunJob(
     RunLedger ledger,
-    RunProgress progress,
+    RunLifecycle lifecycle,
+    RunPolicy policy,
     IMartCatalog catalog,
     MartSqlLoader sqlLoader,
     IRedshiftDataClient redshift,
-    IBackgroundJobClient jobs,
     IOptions<RunsOptions> options,
     TimeProvider timeProvider,
     ILogger<SubmitRunJob> logger)
 {
     private readonly RunFaultPoints _faults = new(options);
 
-    /// <summary>Submits the run's batch (once), checkpoints the statement id and schedules the first poll.</summary>
+    /// <summary>Submits the run's batch (once), or settles what happened to it.</summary>
     [DisplayName("Submit run {0}")]
     public async Task SubmitAsync(Guid runId, CancellationToken cancellationToken)
     {
         var run = await ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false);
-        if (run is null || run.Status.IsTerminal())
+        var now = timeProvider.GetUtcNow();
+        if (run is null || run.Status.IsTerminal() || run.StatementId is not null || run.SubmitLeaseUntil > now)
         {
+            // Ended, submitted (its polls follow it), or a submit call of another copy may still be in flight (when its
+            // lease ends, recovery delivers the step again).
             LogNothingToDo(logger, runId, run?.Status);
             return;
         }
 
-        if (run.StatementId is not null)
+        if (run.Status == RunStatus.Submitting && now >= run.DeadlineAt)
         {
-            SchedulePoll(run);
+            await EndOrThrowAsync(run, RunEvent.DeadlinePassed(), cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var mart = catalog.Find(run.Mart);
-        if (mart is null)
+        var mustLookUp = run.Status == RunStatus.Cancelling
+            || (run.SubmitAttemptedAt is { } first && now - first > policy.ClientTokenWindow);
+        if (mustLookUp && await SettleByLookupAsync(run, cancellationToken).ConfigureAwait(false))
         {
-            await FailAsync(run, $"Mart '{run.Mart}' is no longer configured; nothing was submitted.", cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        var now = timeProvider.GetUtcNow();
-        if (run.Status == RunStatus.Cancelling && run.SubmitAttemptedAt is null)
-        {
-            await CancelUnsubmittedAsync(run, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        if (now >= run.DeadlineAt)
-        {
-            await TimeOutUnsubmittedAsync(run, mart, null, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var statements = run.SqlStatements;
         if (statements is null)
         {
+            if (catalog.Find(run.Mart) is not { } mart)
+            {
+                await EndOrThrowAsync(run, RunEvent.NotSubmittable($"Mart '{run.Mart}' is no longer configured; nothing was submitted."), cancellationToken)
+                    .ConfigureAwait(false);
+                return;
+            }
+
             try
             {
                 statements = await sqlLoader.LoadAsync(mart, cancellationToken).ConfigureAwait(false);
@@ -80,68 +79,105 @@ public sealed partial class SubmitRunJob(
             catch (MartSqlException ex)
             {
                 // Invalid SQL is a user's error: fail at once, before anything reaches AWS.
-                await FailAsync(run, ex.Message, cancellationToken).ConfigureAwait(false);
+                await EndOrThrowAsync(run, RunEvent.NotSubmittable(ex.Message), cancellationToken).ConfigureAwait(false);
                 return;
             }
         }
 
-        var attempt = await ledger.RecordSubmitAttemptAsync(runId, statements, now, cancellationToken).ConfigureAwait(false);
-        if (attempt is null)
+        var attempted = await lifecycle.ApplyAsync(runId, RunEvent.SubmitAttempted(statements), cancellationToken).ConfigureAwait(false);
+        if (!attempted.Applied || attempted.Run is not { } attempt)
         {
-            await ResumeAfterRaceAsync(runId, cancellationToken).ConfigureAwait(false);
-            return;
+            return; // changed under us (another copy attempts, a cancel came first); the step it scheduled takes over
         }
 
+        await SendAsync(attempt, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SendAsync(RunRecord attempt, CancellationToken cancellationToken)
+    {
+        var runId = attempt.RunId;
         string statementId;
+        // The call must end within its lease: past it, another copy may look the statement up and trust the answer.
+        using var lease = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        lease.CancelAfter(attempt.SubmitLeaseUntil!.Value - timeProvider.GetUtcNow() - TimeSpan.FromSeconds(1));
         try
         {
-            statementId = await SendAsync(attempt, mart, now, cancellationToken).ConfigureAwait(false);
+            statementId = await BatchExecuteAsync(attempt, lease.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (RunErrors.IsTransient(ex, cancellationToken))
         {
-            await RetryLaterAsync(attempt, mart, ex, cancellationToken).ConfigureAwait(false);
+            await DeferAsync(attempt, RunErrors.Describe(ex), cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (RedshiftDataException ex)
         {
-            // AWS refused the request (validation, access): no statement exists, so the run fails without retrying.
-            await FailAsync(attempt, $"BatchExecuteStatement was refused: {ex.Message}", cancellationToken).ConfigureAwait(false);
+            // AWS refused. On the run's very first HTTP request nothing can exist; after an earlier attempt that may have
+            // reached AWS (a timeout, then rotated credentials), only a lookup by name can say whether it ran.
+            if (attempt.SubmitAttempts == 1 && ex.Attempt == 1)
+            {
+                await EndOrThrowAsync(attempt, RunEvent.SubmitRefused(ex.Message), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var deferred = await DeferAsync(attempt, $"BatchExecuteStatement was refused ({ex.Message}); looking the statement up by name", cancellationToken)
+                .ConfigureAwait(false);
+            if (deferred is not null)
+            {
+                await SettleByLookupAsync(deferred, cancellationToken, refusal: ex.Message).ConfigureAwait(false);
+            }
+
             return;
         }
 
         await _faults.ReachedAsync(RunFaultPoints.AfterSubmit, runId, cancellationToken).ConfigureAwait(false);
-
-        var submittedAt = timeProvider.GetUtcNow();
-        var firstPoll = PollIntervals.Clamp(PollIntervals.Next(mart.PollInitialInterval, mart.PollMaxInterval, 0), submittedAt, attempt.DeadlineAt);
-        var checkpointed = await ledger.CheckpointStatementAsync(runId, statementId, submittedAt, submittedAt + firstPoll, cancellationToken).ConfigureAwait(false);
-        if (checkpointed is null)
+        var submitted = await lifecycle.ApplyAsync(runId, RunEvent.Submitted(statementId), cancellationToken).ConfigureAwait(false);
+        if (submitted.Applied)
         {
-            await ResumeAfterRaceAsync(runId, cancellationToken).ConfigureAwait(false);
-            return;
+            LogSubmitted(logger, runId, attempt.Mart, statementId, attempt.SqlStatements!.Count, attempt.SubmitAttempts);
         }
-
-        LogSubmitted(logger, runId, run.Mart, statementId, statements.Count, attempt.SubmitAttempts);
-        if (checkpointed.Status == RunStatus.Cancelling)
-        {
-            await RunCancellation.TryCancelStatementAsync(redshift, logger, checkpointed, cancellationToken).ConfigureAwait(false);
-        }
-
-        jobs.Schedule<PollRunJob>(job => job.PollAsync(runId, 1, CancellationToken.None), firstPoll);
     }
 
-    private async Task<string> SendAsync(RunRecord run, MartDefinition mart, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Looks the run's statement up by StatementName (no submit call is in flight): found → followed; not found → the
+    /// run ends without Redshift having run anything, unless it is still Submitting without a refusal (then it is sent).
+    /// </summary>
+    /// <returns>True when the run was settled (or the lookup failed and was deferred); false when it should be sent.</returns>
+    private async Task<bool> SettleByLookupAsync(RunRecord run, CancellationToken cancellationToken, string? refusal = null)
     {
-        // Past the ClientToken's window a resend could start a second execution: look the statement up instead.
-        if (run.SubmitAttempts > 1 && run.SubmitAttemptedAt is { } first && now - first > options.Value.ClientTokenWindow)
+        string? found;
+        try
         {
-            var found = await FindByNameAsync(run, mart, cancellationToken).ConfigureAwait(false);
-            if (found is not null)
+            found = await FindByNameAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RunErrors.IsTransient(ex, cancellationToken) || ex is RedshiftDataException)
+        {
+            LogLookupFailed(logger, run.RunId, RunErrors.Describe(ex));
+            if (refusal is null)
             {
-                return found;
+                await DeferAsync(run, $"looking the statement up by name failed: {RunErrors.Describe(ex)}", cancellationToken).ConfigureAwait(false);
             }
+
+            return true;
         }
 
-        var target = mart.Target;
+        if (found is not null)
+        {
+            await lifecycle.ApplyAsync(run.RunId, RunEvent.Submitted(found), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        if (run.Status == RunStatus.Submitting && refusal is null)
+        {
+            return false; // past the token window and nothing exists: sending again cannot run it twice
+        }
+
+        await EndOrThrowAsync(run, RunEvent.StatementNotFound(refusal), cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<string> BatchExecuteAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        var target = TargetOf(run);
         var response = await redshift.BatchExecuteStatementAsync(
             new BatchExecuteStatementRequest
             {
@@ -158,15 +194,16 @@ public sealed partial class SubmitRunJob(
         return response.Id;
     }
 
-    private async Task<string?> FindByNameAsync(RunRecord run, MartDefinition mart, CancellationToken cancellationToken)
+    private async Task<string?> FindByNameAsync(RunRecord run, CancellationToken cancellationToken)
     {
+        var target = TargetOf(run);
         var request = new ListStatementsRequest
         {
             StatementName = run.StatementName,
             Status = StatusString.All,
             MaxResults = 100,
-            WorkgroupName = mart.Target.WorkgroupName,
-            ClusterIdentifier = mart.Target.WorkgroupName is null ? mart.Target.ClusterIdentifier : null,
+            WorkgroupName = target.WorkgroupName,
+            ClusterIdentifier = target.WorkgroupName is null ? target.ClusterIdentifier : null,
         };
 
         // StatementName is a prefix filter: only an exact name is this run's statement.
@@ -182,99 +219,32 @@ public sealed partial class SubmitRunJob(
         return null;
     }
 
-    private async Task RetryLaterAsync(RunRecord run, MartDefinition mart, Exception error, CancellationToken cancellationToken)
+    /// <summary>The target the run was reserved for; runs reserved before targets were stored use today's configuration.</summary>
+    private RedshiftTarget TargetOf(RunRecord run) =>
+        run.Target ?? catalog.Find(run.Mart)?.Target
+        ?? throw new InvalidOperationException($"Run {run.RunId}: its mart '{run.Mart}' is no longer configured and the run has no stored target.");
+
+    private async Task<RunRecord?> DeferAsync(RunRecord run, string error, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        if (now >= run.DeadlineAt)
+        var delay = policy.SubmitRetry(run.SubmitAttempts);
+        // A Submitting run retries no later than its deadline (which then asks Redshift what became of it).
+        if (run.Status == RunStatus.Submitting && run.DeadlineAt > now && run.DeadlineAt - now < delay)
         {
-            await TimeOutUnsubmittedAsync(run, mart, error, cancellationToken).ConfigureAwait(false);
-            return;
+            delay = run.DeadlineAt - now;
         }
 
-        var delay = PollIntervals.Clamp(PollIntervals.Backoff(run.SubmitAttempts, options.Value.MaxRetryDelay), now, run.DeadlineAt);
-        LogSubmitRetry(logger, run.RunId, run.SubmitAttempts, delay.TotalSeconds, RunErrors.Describe(error));
-        await ledger.SetNextStepAsync(run.RunId, now + delay, now, cancellationToken).ConfigureAwait(false);
-        jobs.Schedule<SubmitRunJob>(job => job.SubmitAsync(run.RunId, CancellationToken.None), delay);
+        LogSubmitRetry(logger, run.RunId, run.SubmitAttempts, delay.TotalSeconds, error);
+        var result = await lifecycle.ApplyAsync(run.RunId, RunEvent.SubmitDeferred(now + delay, error), cancellationToken).ConfigureAwait(false);
+        return result.Applied ? result.Run : null;
     }
 
-    private async Task TimeOutUnsubmittedAsync(RunRecord run, MartDefinition mart, Exception? lastError, CancellationToken cancellationToken)
+    private async Task EndOrThrowAsync(RunRecord run, RunEvent evt, CancellationToken cancellationToken)
     {
-        if (run.SubmitAttemptedAt is not null)
+        var result = await lifecycle.ApplyAsync(run.RunId, evt, cancellationToken).ConfigureAwait(false);
+        if (result is { Applied: true, Run: { Status: RunStatus.Failed } failed })
         {
-            // An earlier attempt may have reached AWS: if the statement exists, adopt it; the poll cancels it (timeout).
-            string? found = null;
-            try
-            {
-                found = await FindByNameAsync(run, mart, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (RunErrors.IsTransient(ex, cancellationToken) || ex is RedshiftDataException)
-            {
-                LogLookupFailed(logger, run.RunId, RunErrors.Describe(ex));
-            }
-
-            if (found is not null)
-            {
-                var now = timeProvider.GetUtcNow();
-                var adopted = await ledger.CheckpointStatementAsync(run.RunId, found, now, now, cancellationToken).ConfigureAwait(false);
-                if (adopted is not null)
-                {
-                    jobs.Enqueue<PollRunJob>(job => job.PollAsync(run.RunId, 1, CancellationToken.None));
-                }
-
-                return;
-            }
-        }
-
-        var why = lastError is null ? "" : $" Last error: {RunErrors.Describe(lastError)}";
-        await progress.CompleteAsync(run.RunId,
-            new RunOutcome(RunStatus.TimedOut, $"Not submitted within the mart's timeout ({run.DeadlineAt - run.CreatedAt:c}).{why}"),
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task CancelUnsubmittedAsync(RunRecord run, CancellationToken cancellationToken)
-    {
-        var recorded = await progress.CompleteAsync(run.RunId,
-            new RunOutcome(RunStatus.Cancelled, "Cancelled before it was submitted; nothing ran in Redshift."),
-            pollsToAdd: 0, onlyIfNeverSubmitted: true, cancellationToken).ConfigureAwait(false);
-        if (!recorded)
-        {
-            await ResumeAfterRaceAsync(run.RunId, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Another copy of this job, or a cancel, changed the run under us: act on what it is now.</summary>
-    private async Task ResumeAfterRaceAsync(Guid runId, CancellationToken cancellationToken)
-    {
-        var run = await ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false);
-        if (run is null || run.Status.IsTerminal())
-        {
-            return;
-        }
-
-        if (run.StatementId is not null)
-        {
-            SchedulePoll(run);
-        }
-        else if (run.Status == RunStatus.Cancelling && run.SubmitAttemptedAt is null)
-        {
-            await CancelUnsubmittedAsync(run, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private void SchedulePoll(RunRecord run)
-    {
-        // A duplicate of a pending poll is harmless: only one of them can advance the attempt.
-        var wait = run.NextPollAt is { } next ? next - timeProvider.GetUtcNow() : TimeSpan.Zero;
-        var delay = wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        var attempt = Math.Max(1, run.PollAttempt);
-        jobs.Schedule<PollRunJob>(job => job.PollAsync(run.RunId, attempt, CancellationToken.None), delay);
-    }
-
-    private async Task FailAsync(RunRecord run, string error, CancellationToken cancellationToken)
-    {
-        if (await progress.CompleteAsync(run.RunId, RunOutcome.Failed(error), cancellationToken).ConfigureAwait(false))
-        {
-            throw new RunFailedException(run.RunId, run.Mart, error);
+            throw new RunFailedException(failed.RunId, failed.Mart, failed.Error ?? "failed");
         }
     }
 
@@ -284,7 +254,7 @@ public sealed partial class SubmitRunJob(
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Run {RunId} of mart {Mart} submitted as statement {StatementId} ({Count} statements, attempt {Attempt})")]
     private static partial void LogSubmitted(ILogger logger, Guid runId, string mart, string statementId, int count, int attempt);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Submit of run {RunId} failed transiently (attempt {Attempt}); retrying in {DelaySeconds:F1} s: {Error}")]
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Submit step of run {RunId} did not finish (attempt {Attempt}); again in {DelaySeconds:F1} s: {Error}")]
     private static partial void LogSubmitRetry(ILogger logger, Guid runId, int attempt, double delaySeconds, string error);
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Run {RunId}: could not look its statement up by name: {Error}")]

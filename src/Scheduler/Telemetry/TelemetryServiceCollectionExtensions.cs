@@ -1,4 +1,5 @@
 using OpenTelemetry.Metrics;
+using Scheduler.Runs;
 using OpenTelemetry.Resources;
 
 namespace Scheduler.Telemetry;
@@ -13,13 +14,12 @@ public static class TelemetryServiceCollectionExtensions
     public const string MetricsPath = "/metrics";
 
     /// <summary>
-    /// Registers <see cref="RunMetrics"/> and OpenTelemetry metrics for the <c>Scheduler.Runs</c>,
+    /// Registers OpenTelemetry metrics for the <c>Scheduler.Runs</c>,
     /// <c>Scheduler.Redshift</c> and ASP.NET Core request meters, exported in Prometheus text format.
     /// </summary>
     public static IServiceCollection AddSchedulerTelemetry(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddSingleton<RunMetrics>();
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("scheduler"))
             .WithMetrics(metrics => metrics

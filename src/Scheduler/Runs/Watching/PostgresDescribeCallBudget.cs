@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Scheduler.Database;
+using Scheduler.Redshift;
 
 namespace Scheduler.Runs.Watching;
 
 /// <summary>
-/// <see cref="IDescribeCallBudget"/> as a PostgreSQL table of per-second token buckets (one row per wall-clock second).
+/// <see cref="IDescribeCallBudget"/> (and, for DescribeStatement, the client pipeline's <see cref="IRedshiftCallBudget"/>) as a PostgreSQL table of per-second token buckets (one row per wall-clock second).
 /// An instance claims a batch of its second's tokens in one upsert and hands them to its waiting callers; tokens left at
 /// the end of their second are dropped, never carried over, so the calls made in any second by all instances together
 /// never exceed <see cref="WatchingOptions.DescribeCallsPerSecond"/> (given clocks kept in sync, e.g. by NTP).
@@ -14,14 +16,16 @@ namespace Scheduler.Runs.Watching;
 /// Fails closed: while PostgreSQL cannot be reached no token is granted, so no DescribeStatement is made. The Hangfire
 /// jobs need the same database, so nothing else would progress either.
 /// </remarks>
-public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, IDisposable
+public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, IRedshiftCallBudget, IDisposable
 {
     // A call started in the last moments of a second may reach AWS in the next one (more so on a loaded machine), where
     // it would count against that second's budget; tokens are not spent in those moments. When the budget binds, the
     // tokens are gone at the start of each second anyway, so this costs only a short wait when it does not.
     private const int SecondTailMilliseconds = 150;
 
+    private const string Operation = "DescribeStatement";
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _table;
     private readonly TimeProvider _time;
     private readonly ILogger<PostgresDescribeCallBudget> _logger;
     private readonly int _limit;
@@ -29,7 +33,6 @@ public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, ID
     private readonly Lock _gate = new();
     private readonly Queue<TaskCompletionSource<long>> _waiters = new();
     private readonly CancellationTokenSource _disposed = new();
-    private Task? _schemaReady;
     private bool _pumping;
     private long _second = -1;
     private int _tokens;
@@ -37,14 +40,15 @@ public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, ID
     private int _disposedFlag;
 
     public PostgresDescribeCallBudget(
-        NpgsqlDataSource dataSource,
+        SchedulerDatabase database,
         IOptions<WatchingOptions> options,
         TimeProvider time,
         ILogger<PostgresDescribeCallBudget> logger)
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(options);
-        _dataSource = dataSource;
+        _dataSource = database.DataSource;
+        _table = $"{database.Schema}.call_budget";
         _time = time;
         _logger = logger;
         _limit = options.Value.DescribeCallsPerSecond;
@@ -59,6 +63,10 @@ public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, ID
 
     private long _granted;
     private long _claims;
+
+    /// <inheritdoc />
+    public ValueTask AcquireAsync(string operation, CancellationToken cancellationToken) =>
+        operation == Operation ? AcquireAsync(cancellationToken) : ValueTask.CompletedTask;
 
     /// <inheritdoc />
     public ValueTask AcquireAsync(CancellationToken cancellationToken)
@@ -96,20 +104,6 @@ public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, ID
         }
 
         _disposed.Dispose();
-    }
-
-    /// <summary>Creates the budget table when it is missing (idempotent, safe to race from several instances).</summary>
-    public Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (_schemaReady is null || _schemaReady.IsFaulted || _schemaReady.IsCanceled)
-            {
-                _schemaReady = CreateSchemaAsync(cancellationToken);
-            }
-
-            return _schemaReady;
-        }
     }
 
     private async ValueTask WaitForTokenAsync(CancellationToken cancellationToken)
@@ -238,22 +232,22 @@ public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, ID
 
     private async Task<int> ClaimAsync(long second, int wanted, CancellationToken cancellationToken)
     {
-        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _claims);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // SET expressions see the row as it was before this update, so last_claim is exactly what this claim got; the
         // row lock taken by ON CONFLICT DO UPDATE serializes concurrent claims from all instances.
         await using var claim = new NpgsqlCommand(
-            """
-            INSERT INTO scheduler_watch.describe_budget AS b (epoch_second, granted, last_claim)
-            VALUES (@second, LEAST(@wanted, @limit), LEAST(@wanted, @limit))
-            ON CONFLICT (epoch_second) DO UPDATE
+            $"""
+            INSERT INTO {_table} AS b (operation, epoch_second, granted, last_claim)
+            VALUES (@operation, @second, LEAST(@wanted, @limit), LEAST(@wanted, @limit))
+            ON CONFLICT (operation, epoch_second) DO UPDATE
                SET granted = b.granted + LEAST(@wanted, @limit - b.granted),
                    last_claim = LEAST(@wanted, @limit - b.granted)
              WHERE b.granted < @limit
             RETURNING last_claim
             """,
             connection);
+        claim.Parameters.AddWithValue("operation", Operation);
         claim.Parameters.AddWithValue("second", second);
         claim.Parameters.AddWithValue("wanted", wanted);
         claim.Parameters.AddWithValue("limit", _limit);
@@ -262,32 +256,11 @@ public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, ID
         if (second - _lastCleanupSecond >= 60)
         {
             _lastCleanupSecond = second;
-            await using var cleanup = new NpgsqlCommand("DELETE FROM scheduler_watch.describe_budget WHERE epoch_second < @before", connection);
+            await using var cleanup = new NpgsqlCommand($"DELETE FROM {_table} WHERE epoch_second < @before", connection);
             cleanup.Parameters.AddWithValue("before", second - 60);
             await cleanup.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return result is int granted ? granted : 0;
-    }
-
-    private async Task CreateSchemaAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // CREATE ... IF NOT EXISTS still races between sessions; the advisory lock makes concurrent instances take turns.
-        await using var create = new NpgsqlCommand(
-            """
-            SELECT pg_advisory_xact_lock(7265731001);
-            CREATE SCHEMA IF NOT EXISTS scheduler_watch;
-            CREATE TABLE IF NOT EXISTS scheduler_watch.describe_budget (
-                epoch_second bigint PRIMARY KEY,
-                granted integer NOT NULL,
-                last_claim integer NOT NULL
-            );
-            """,
-            connection,
-            transaction);
-        await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 }

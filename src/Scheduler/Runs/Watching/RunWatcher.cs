@@ -40,8 +40,8 @@ public sealed partial class RunWatcher : BackgroundService
     /// <param name="source">The active runs (the ledger).</param>
     /// <param name="recorder">The runs' idempotent "record terminal status" entry point.</param>
     /// <param name="client">
-    /// The Data API client. When it is a <see cref="BudgetedRedshiftDataClient"/> the watcher calls its inner client,
-    /// having taken the budget token itself (so that it can choose which statement the token is spent on).
+    /// The Data API client. The watcher takes each call's budget token itself (so that it can choose which statement the
+    /// token is spent on) and makes the call with the first attempt marked prepaid (<see cref="RedshiftCallBudgetScope"/>).
     /// </param>
     /// <param name="budget">The DescribeStatement budget shared by all instances.</param>
     /// <param name="options">The <c>Watching</c> settings.</param>
@@ -60,7 +60,7 @@ public sealed partial class RunWatcher : BackgroundService
         ArgumentNullException.ThrowIfNull(options);
         _source = source;
         _recorder = recorder;
-        _client = client is BudgetedRedshiftDataClient budgeted ? budgeted.Inner : client;
+        _client = client;
         _budget = budget;
         _time = time;
         _logger = logger;
@@ -296,9 +296,13 @@ public sealed partial class RunWatcher : BackgroundService
         try
         {
             Interlocked.Increment(ref _calls);
-            var response = await _client.DescribeStatementAsync(
-                new DescribeStatementRequest { Id = statement.StatementId, WaitTimeSeconds = _options.WaitTimeSeconds },
-                cancellationToken).ConfigureAwait(false);
+            DescribeStatementResponse response;
+            using (RedshiftCallBudgetScope.FirstAttemptPrepaid())
+            {
+                response = await _client.DescribeStatementAsync(
+                    new DescribeStatementRequest { Id = statement.StatementId, WaitTimeSeconds = _options.WaitTimeSeconds },
+                    cancellationToken).ConfigureAwait(false);
+            }
 
             if (StatusString.IsTerminal(response.Status))
             {

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 
 namespace Scheduler.Runs.Watching;
 
@@ -22,7 +21,6 @@ public sealed class WatchingOptions
     /// 100 requests/s). Every DescribeStatement goes through it: the watcher's long polls and the backstop poll jobs.
     /// </summary>
     /// <value>The default value is 80.</value>
-    [Range(1, 10_000)]
     public int DescribeCallsPerSecond { get; set; } = 80;
 
     /// <summary>
@@ -30,19 +28,16 @@ public sealed class WatchingOptions
     /// smaller ones share a tight budget more evenly between instances.
     /// </summary>
     /// <value>The default value is 20.</value>
-    [Range(1, 10_000)]
     public int BudgetClaimBatch { get; set; } = 20;
 
     /// <summary>Most long polls this instance keeps open at once.</summary>
     /// <value>The default value is 3000.</value>
-    [Range(1, 100_000)]
     public int MaxConcurrentLongPolls { get; set; } = 3000;
 
     /// <summary>
     /// <c>WaitTimeSeconds</c> of each long poll (1–30): the call returns as soon as the statement ends, or after this long.
     /// </summary>
     /// <value>The default value is 30.</value>
-    [Range(1, 30)]
     public int WaitTimeSeconds { get; set; } = 30;
 
     /// <summary>
@@ -50,11 +45,9 @@ public sealed class WatchingOptions
     /// seen it is detected at the next read.
     /// </summary>
     /// <value>The default value is 1 second.</value>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>First pause after a failed long poll; it doubles on each further failure, up to one minute.</summary>
     /// <value>The default value is 1 second.</value>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan ErrorBackoff { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -1,14 +1,12 @@
 using System.Diagnostics.Metrics;
-using Scheduler.Runs;
-
-namespace Scheduler.Telemetry;
+namespace Scheduler.Runs;
 
 /// <summary>
 /// The run instruments, on the <c>Scheduler.Runs</c> meter (exported for Prometheus at <c>/metrics</c>). The run
 /// code calls these; tag values are the contract's names (statuses such as <c>Succeeded</c>, triggers
 /// <c>cron</c>/<c>manual</c>), so cardinality stays at marts × statuses.
 /// </summary>
-public sealed class RunMetrics : IDisposable
+public sealed class RunMetrics : IRunObserver, IDisposable
 {
     /// <summary>The meter name.</summary>
     public const string MeterName = "Scheduler.Runs";
@@ -47,6 +45,18 @@ public sealed class RunMetrics : IDisposable
             "Failure webhook delivery attempts, by outcome (delivered, retrying, failed).");
     }
 
+    /// <inheritdoc />
+    void IRunObserver.RunReserved(RunRecord run)
+    {
+        if (run.Status == RunStatus.Submitting)
+        {
+            RunStarted(run.Mart, TriggerName(run.Trigger));
+        }
+    }
+
+    /// <inheritdoc />
+    void IRunObserver.RunEnded(RunRecord run) => RunCompleted(run);
+
     /// <summary>A run was reserved.</summary>
     public void RunStarted(string mart, string trigger) =>
         _started.Add(1, new("mart", mart), new("trigger", trigger));
@@ -74,7 +84,7 @@ public sealed class RunMetrics : IDisposable
     }
 
     /// <summary>A run reached a terminal status: counts it and records its duration and detection delay.</summary>
-    public void RunCompleted(RunRecord run)
+    public void RunCompleted(RunSummary run)
     {
         ArgumentNullException.ThrowIfNull(run);
         RunCompleted(

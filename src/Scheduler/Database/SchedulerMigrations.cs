@@ -1,0 +1,78 @@
+namespace Scheduler.Database;
+
+/// <summary>
+/// Every table the service owns, as numbered scripts applied in order, each once (Hangfire creates its own schema).
+/// A script is never edited once released: a change is a new script. <c>{schema}</c> is the configured schema.
+/// </summary>
+internal static class SchedulerMigrations
+{
+    public static IReadOnlyList<string> For(string schema) =>
+    [
+        // 1: the run ledger. One active run per mart is the partial unique index, not application code.
+        $"""
+        CREATE TABLE {schema}.runs (
+            run_id uuid PRIMARY KEY,
+            mart text NOT NULL,
+            trigger text NOT NULL,
+            trigger_key text,
+            status text NOT NULL,
+            statement_name text NOT NULL,
+            client_token text NOT NULL,
+            statement_id text,
+            sql_statements text[],
+            sub_statements jsonb,
+            created_at timestamptz NOT NULL,
+            deadline_at timestamptz NOT NULL,
+            submit_attempted_at timestamptz,
+            submit_attempts integer NOT NULL DEFAULT 0,
+            submitted_at timestamptz,
+            statement_finished_at timestamptz,
+            completed_at timestamptz,
+            error text,
+            failed_statement_index integer,
+            active_run_id uuid,
+            cancel_reason text,
+            cancel_requested_at timestamptz,
+            poll_attempt integer NOT NULL DEFAULT 0,
+            poll_count integer NOT NULL DEFAULT 0,
+            next_poll_at timestamptz,
+            updated_at timestamptz NOT NULL,
+            CONSTRAINT runs_status_check CHECK (status IN
+                ('Submitting', 'Running', 'Cancelling', 'Succeeded', 'Failed', 'Cancelled', 'TimedOut', 'Lost', 'Skipped')),
+            CONSTRAINT runs_trigger_check CHECK (trigger IN ('Cron', 'Manual'))
+        );
+        CREATE UNIQUE INDEX runs_one_active_per_mart ON {schema}.runs (mart) WHERE status IN ('Submitting', 'Running', 'Cancelling');
+        CREATE UNIQUE INDEX runs_trigger_key ON {schema}.runs (trigger_key);
+        CREATE INDEX runs_created ON {schema}.runs (created_at DESC, run_id DESC);
+        CREATE INDEX runs_mart_created ON {schema}.runs (mart, created_at DESC, run_id DESC);
+        CREATE INDEX runs_active_next ON {schema}.runs (coalesce(next_poll_at, updated_at)) WHERE status IN ('Submitting', 'Running', 'Cancelling');
+        """,
+
+        // 2: the run state machine. Every write compares and bumps `version`; the target is kept with the run so a
+        // resubmission or lookup asks the workgroup the run was sent to, not today's configuration; the submit lease
+        // keeps recovery away from a submit call still in flight; `status_reason` explains an active state (a cancel
+        // not yet confirmed). The call budget moves here from its own schema (its rows live one minute).
+        $"""
+        ALTER TABLE {schema}.runs
+            ADD COLUMN version integer NOT NULL DEFAULT 0,
+            ADD COLUMN status_reason text,
+            ADD COLUMN unconfirmed_at timestamptz,
+            ADD COLUMN submit_lease_until timestamptz,
+            ADD COLUMN target_workgroup text,
+            ADD COLUMN target_cluster text,
+            ADD COLUMN target_database text,
+            ADD COLUMN target_db_user text,
+            ADD COLUMN target_secret_arn text;
+        CREATE INDEX runs_terminal_completed ON {schema}.runs (completed_at)
+            WHERE status NOT IN ('Submitting', 'Running', 'Cancelling');
+        CREATE TABLE IF NOT EXISTS {schema}.call_budget (
+            operation text NOT NULL,
+            epoch_second bigint NOT NULL,
+            granted integer NOT NULL,
+            last_claim integer NOT NULL,
+            PRIMARY KEY (operation, epoch_second)
+        );
+        DROP SCHEMA IF EXISTS scheduler_watch CASCADE;
+        """,
+    ];
+}

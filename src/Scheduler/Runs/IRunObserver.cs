@@ -1,0 +1,23 @@
+namespace Scheduler.Runs;
+
+/// <summary>
+/// Hears about runs after their change is stored (metrics, alerts, later dependants), so the lifecycle depends on none
+/// of them. Called once per change by the call that stored it; an observer's failure is logged, never undoes the change.
+/// </summary>
+public interface IRunObserver
+{
+    /// <summary>A run was reserved (Submitting) or recorded Skipped.</summary>
+    void RunReserved(RunRecord run)
+    {
+    }
+
+    /// <summary>A run reached a terminal status.</summary>
+    void RunEnded(RunRecord run)
+    {
+    }
+
+    /// <summary>A cancel has not been confirmed by Redshift past the grace: the outcome is not known yet (once per run).</summary>
+    void OutcomeUnconfirmed(RunRecord run)
+    {
+    }
+}

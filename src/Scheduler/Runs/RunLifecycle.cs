@@ -1,0 +1,204 @@
+using Hangfire;
+using Microsoft.Extensions.Logging;
+using Scheduler.Marts;
+
+namespace Scheduler.Runs;
+
+/// <summary>
+/// The one owner of run state changes. Every change is an event: read the run, let <see cref="RunStateMachine"/>
+/// decide, store the decision with a compare-and-swap on the row's version (a lost race reads and decides again), then
+/// schedule the step the decision asks for and tell the <see cref="IRunObserver"/>s. Jobs, the watcher, recovery and
+/// users only deliver events.
+/// </summary>
+/// <remarks>
+/// A crash after the write and before the job is scheduled loses nothing: the run's <c>next_poll_at</c> says when its
+/// next step was due, and recovery delivers <see cref="RunEventKind.StepOverdue"/> for it.
+/// </remarks>
+public sealed partial class RunLifecycle(
+    RunLedger ledger,
+    RunPolicy policy,
+    IBackgroundJobClient jobs,
+    IEnumerable<IRunObserver> observers,
+    TimeProvider timeProvider,
+    ILogger<RunLifecycle> logger)
+{
+    private const int MaxRaces = 20;
+    private readonly IRunObserver[] _observers = [.. observers];
+
+    /// <summary>Applies <paramref name="evt"/> to the run.</summary>
+    public async Task<RunEventResult> ApplyAsync(Guid runId, RunEvent evt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        for (var race = 0; race < MaxRaces; race++)
+        {
+            var run = await ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false);
+            if (run is null)
+            {
+                return new RunEventResult(false, null);
+            }
+
+            var now = timeProvider.GetUtcNow();
+            var transition = RunStateMachine.Decide(run, evt, now, policy);
+            if (transition is null)
+            {
+                LogRefused(logger, runId, evt.Kind, run.Status);
+                return new RunEventResult(false, run);
+            }
+
+            if (!await ledger.TryUpdateAsync(run, transition.Next, now, cancellationToken).ConfigureAwait(false))
+            {
+                continue; // another writer came first: decide again on what it stored
+            }
+
+            var stored = transition.Next with { Version = run.Version + 1 };
+            LogTransition(logger, runId, evt.Kind, run.Status, stored.Status);
+            Schedule(stored, transition.Step, now);
+            Notify(stored, transition.Notice, now);
+            return new RunEventResult(true, stored);
+        }
+
+        throw new InvalidOperationException($"Run {runId}: event {evt.Kind} lost {MaxRaces} compare-and-swap races in a row.");
+    }
+
+    /// <summary>
+    /// Reserves a run of <paramref name="mart"/> (Submitting, its submit job enqueued), or records a Skipped run naming
+    /// the active one. A <paramref name="triggerKey"/> used before returns that trigger's run and reserves nothing.
+    /// </summary>
+    public async Task<(RunRecord Run, bool IsNew)> ReserveAsync(MartDefinition mart, RunTrigger trigger, string? triggerKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mart);
+        for (var race = 0; race < MaxRaces; race++)
+        {
+            var now = timeProvider.GetUtcNow();
+            var (reserved, isNew) = await ledger.TryInsertSubmittingAsync(mart.Name, trigger, triggerKey, mart.Target, mart.Timeout, now, cancellationToken)
+                .ConfigureAwait(false);
+            if (reserved is not null)
+            {
+                if (isNew)
+                {
+                    LogReserved(logger, reserved.RunId, mart.Name, trigger);
+                    Notify(reserved, RunNotice.None, now);
+                }
+
+                // A crash between the reservation and this enqueue leaves a Submitting run without a job: recovery, or the
+                // same trigger key running again, enqueues it.
+                if (isNew || (reserved.Status == RunStatus.Submitting && reserved.StatementId is null))
+                {
+                    jobs.Enqueue<SubmitRunJob>(job => job.SubmitAsync(reserved.RunId, CancellationToken.None));
+                }
+
+                return (reserved, isNew);
+            }
+
+            var active = await ledger.GetActiveAsync(mart.Name, cancellationToken).ConfigureAwait(false);
+            if (active is null)
+            {
+                continue; // it ended between our insert and this read: try to reserve again
+            }
+
+            var (skipped, skippedIsNew) = await ledger.InsertSkippedAsync(mart.Name, trigger, triggerKey, active, now, cancellationToken).ConfigureAwait(false);
+            if (skippedIsNew)
+            {
+                LogSkipped(logger, mart.Name, trigger, active.RunId);
+                Notify(skipped, RunNotice.None, now);
+            }
+
+            return (skipped, skippedIsNew);
+        }
+
+        throw new InvalidOperationException($"Mart '{mart.Name}': could not reserve a run; the active run changed {MaxRaces} times in a row.");
+    }
+
+    /// <summary>The one place a run's next job is scheduled (its poll attempt was moved by the same write).</summary>
+    private void Schedule(RunRecord run, RunStep step, DateTimeOffset now)
+    {
+        var runId = run.RunId;
+        var delay = step.At > now ? step.At - now : TimeSpan.Zero;
+        switch (step.Kind)
+        {
+            case RunStepKind.Submit when delay == TimeSpan.Zero:
+                jobs.Enqueue<SubmitRunJob>(job => job.SubmitAsync(runId, CancellationToken.None));
+                break;
+            case RunStepKind.Submit:
+                jobs.Schedule<SubmitRunJob>(job => job.SubmitAsync(runId, CancellationToken.None), delay);
+                break;
+            case RunStepKind.Poll:
+                var attempt = run.PollAttempt;
+                if (delay == TimeSpan.Zero)
+                {
+                    jobs.Enqueue<PollRunJob>(job => job.PollAsync(runId, attempt, CancellationToken.None));
+                }
+                else
+                {
+                    jobs.Schedule<PollRunJob>(job => job.PollAsync(runId, attempt, CancellationToken.None), delay);
+                }
+
+                break;
+        }
+    }
+
+    private void Notify(RunRecord run, RunNotice notice, DateTimeOffset now)
+    {
+        if (notice == RunNotice.Ended)
+        {
+            var delay = run.StatementFinishedAt is { } finished ? (now - finished).TotalMilliseconds : (double?)null;
+            LogEnded(logger, run.RunId, run.Status, delay, run.Error);
+        }
+        else if (notice == RunNotice.Unconfirmed)
+        {
+            LogUnconfirmed(logger, run.RunId, run.StatementId, run.StatusReason);
+        }
+
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                switch (notice)
+                {
+                    case RunNotice.None when run.Status is RunStatus.Submitting or RunStatus.Skipped:
+                        observer.RunReserved(run);
+                        if (run.Status == RunStatus.Skipped)
+                        {
+                            observer.RunEnded(run);
+                        }
+
+                        break;
+                    case RunNotice.Ended:
+                        observer.RunEnded(run);
+                        break;
+                    case RunNotice.Unconfirmed:
+                        observer.OutcomeUnconfirmed(run);
+                        break;
+                }
+            }
+#pragma warning disable CA1031 // the change is stored; an observer (metrics, an alert) failing must not fail the job that stored it
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogObserverFailed(logger, ex, run.RunId, observer.GetType().Name);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Run {RunId} of mart {Mart} reserved ({Trigger})")]
+    private static partial void LogReserved(ILogger logger, Guid runId, string mart, RunTrigger trigger);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Mart {Mart}: {Trigger} trigger skipped, run {ActiveRunId} is still active")]
+    private static partial void LogSkipped(ILogger logger, string mart, RunTrigger trigger, Guid activeRunId);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Run {RunId}: {Event} moved it from {From} to {To}")]
+    private static partial void LogTransition(ILogger logger, Guid runId, RunEventKind @event, RunStatus from, RunStatus to);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Run {RunId}: {Event} refused in status {Status}")]
+    private static partial void LogRefused(ILogger logger, Guid runId, RunEventKind @event, RunStatus status);
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Information,
+        Message = "Run {RunId} ended {Status} (detected {DetectionDelayMs} ms after Redshift's UpdatedAt): {Error}")]
+    private static partial void LogEnded(ILogger logger, Guid runId, RunStatus status, double? detectionDelayMs, string? error);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Run {RunId} (statement {StatementId}): outcome unconfirmed: {Reason}")]
+    private static partial void LogUnconfirmed(ILogger logger, Guid runId, string? statementId, string? reason);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Run {RunId} changed, but observer {Observer} failed")]
+    private static partial void LogObserverFailed(ILogger logger, Exception exception, Guid runId, string observer);
+}

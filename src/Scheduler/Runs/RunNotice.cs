@@ -1,0 +1,13 @@
+namespace Scheduler.Runs;
+
+/// <summary>What a transition tells <see cref="IRunObserver"/>s.</summary>
+internal enum RunNotice
+{
+    None,
+
+    /// <summary>The run reached a terminal status.</summary>
+    Ended,
+
+    /// <summary>The cancel's outcome is still unconfirmed past the grace (said once per run).</summary>
+    Unconfirmed,
+}

@@ -1,0 +1,11 @@
+namespace Scheduler.Runs;
+
+/// <summary>The job a transition asks for: a submit step or a poll (at the run's new attempt), due at <see cref="At"/>.</summary>
+internal readonly record struct RunStep(RunStepKind Kind, DateTimeOffset At)
+{
+    public static RunStep None => default;
+
+    public static RunStep Submit(DateTimeOffset at) => new(RunStepKind.Submit, at);
+
+    public static RunStep Poll(DateTimeOffset at) => new(RunStepKind.Poll, at);
+}
