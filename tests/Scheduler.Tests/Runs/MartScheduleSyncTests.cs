@@ -41,7 +41,7 @@ public sealed class MartScheduleSyncTests
         Assert.Contains(recurring, r => r.Id == "not-a-mart");
 
         var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        IReadOnlyList<RunRecord> runs;
+        IReadOnlyList<RunSummary> runs;
         do
         {
             await Task.Delay(200);

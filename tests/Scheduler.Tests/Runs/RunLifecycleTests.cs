@@ -302,7 +302,7 @@ public sealed class RunLifecycleTests
 
         var recent = await harness.Ledger.ListAsync(null, null, 10, CancellationToken.None);
         var onlyA = await harness.Ledger.ListAsync("a", RunStatus.Succeeded, 10, CancellationToken.None);
-        var last = await harness.Ledger.GetLastRunsAsync(CancellationToken.None);
+        var last = await harness.Ledger.GetLastRunsAsync(["a", "b"], CancellationToken.None);
 
         Assert.Equal([b1.RunId, a2.RunId, a1.RunId], recent.Select(r => r.RunId));
         Assert.Equal([a2.RunId, a1.RunId], onlyA.Select(r => r.RunId));

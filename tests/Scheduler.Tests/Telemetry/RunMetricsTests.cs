@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Scheduler.Telemetry;
+using Scheduler.Runs;
 using Scheduler.Tests.Api;
 using Scheduler.Tests.Runs;
 

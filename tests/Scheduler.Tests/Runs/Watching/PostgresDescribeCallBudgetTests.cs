@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Scheduler.Database;
 using Scheduler.Runs.Watching;
 using Scheduler.Testing.Postgres;
 
@@ -15,8 +16,8 @@ public sealed class PostgresDescribeCallBudgetTests
         var server = await PostgresServer.GetAsync();
         var connectionString = await server.CreateDatabaseAsync("budget_two");
         // Two instances = two connection pools and two budgets, as two scheduler processes would have.
-        await using var sourceA = NpgsqlDataSource.Create(connectionString);
-        await using var sourceB = NpgsqlDataSource.Create(connectionString);
+        await using var sourceA = await MigratedAsync(connectionString);
+        await using var sourceB = await MigratedAsync(connectionString);
         var options = Options.Create(new WatchingOptions { DescribeCallsPerSecond = 20, BudgetClaimBatch = 4 });
         using var budgetA = new PostgresDescribeCallBudget(sourceA, options, TimeProvider.System, NullLogger<PostgresDescribeCallBudget>.Instance);
         using var budgetB = new PostgresDescribeCallBudget(sourceB, options, TimeProvider.System, NullLogger<PostgresDescribeCallBudget>.Instance);
@@ -56,7 +57,7 @@ public sealed class PostgresDescribeCallBudgetTests
     public async Task AcquireAsync_ThrowsOperationCanceled_WhenCancelledWhileWaitingForTheNextSecond()
     {
         var server = await PostgresServer.GetAsync();
-        await using var source = NpgsqlDataSource.Create(await server.CreateDatabaseAsync("budget_cancel"));
+        await using var source = await MigratedAsync(await server.CreateDatabaseAsync("budget_cancel"));
         var options = Options.Create(new WatchingOptions { DescribeCallsPerSecond = 1, BudgetClaimBatch = 1 });
         using var budget = new PostgresDescribeCallBudget(source, options, TimeProvider.System, NullLogger<PostgresDescribeCallBudget>.Instance);
         // Drain the budget so the next caller has to wait for a later second.
@@ -80,27 +81,10 @@ public sealed class PostgresDescribeCallBudgetTests
         }
     }
 
-    [Fact]
-    public async Task EnsureSchemaAsync_Succeeds_WhenManyInstancesCreateTheTableAtOnce()
+    private static async Task<SchedulerDatabase> MigratedAsync(string connectionString)
     {
-        var server = await PostgresServer.GetAsync();
-        var connectionString = await server.CreateDatabaseAsync("budget_schema");
-        var sources = Enumerable.Range(0, 6).Select(_ => NpgsqlDataSource.Create(connectionString)).ToList();
-        var options = Options.Create(new WatchingOptions());
-        var budgets = sources.Select(s => new PostgresDescribeCallBudget(s, options, TimeProvider.System, NullLogger<PostgresDescribeCallBudget>.Instance)).ToList();
-        try
-        {
-            await Task.WhenAll(budgets.Select(b => b.EnsureSchemaAsync(CancellationToken.None)));
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await budgets[0].AcquireAsync(timeout.Token);
-        }
-        finally
-        {
-            budgets.ForEach(b => b.Dispose());
-            foreach (var source in sources)
-            {
-                await source.DisposeAsync();
-            }
-        }
+        var database = new SchedulerDatabase(Options.Create(new SchedulerDatabaseOptions { ConnectionString = connectionString }));
+        await database.MigrateAsync(CancellationToken.None);
+        return database;
     }
 }
