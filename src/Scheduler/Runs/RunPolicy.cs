@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Scheduler.Marts;
-using Scheduler.Redshift;
 
 namespace Scheduler.Runs;
 
@@ -8,7 +7,7 @@ namespace Scheduler.Runs;
 /// The timing decisions of the lifecycle: poll delays (the mart's adaptive interval), backoff after errors, the submit
 /// lease and the cancel grace. Separate from <see cref="RunStateMachine"/> so the machine stays a pure function.
 /// </summary>
-public class RunPolicy(IOptions<RunsOptions> runs, IOptions<RedshiftClientOptions> client, IMartCatalog catalog)
+public class RunPolicy(IOptions<RunsOptions> runs, IMartCatalog catalog)
 {
     private static readonly TimeSpan MinPollDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MinErrorDelay = TimeSpan.FromSeconds(2);
@@ -22,11 +21,10 @@ public class RunPolicy(IOptions<RunsOptions> runs, IOptions<RedshiftClientOption
     public virtual TimeSpan ClientTokenWindow => runs.Value.ClientTokenWindow;
 
     /// <summary>
-    /// The longest one submit call can take: every attempt of the client's retries at its request timeout, plus their
-    /// backoffs. Until it passes nobody else sends, and a lookup by name is not taken as proof that nothing was sent.
+    /// The longest one submit call may take (it is cut off then). Until it passes, a lookup by name is not taken as proof
+    /// that nothing was sent.
     /// </summary>
-    public virtual TimeSpan SubmitLease =>
-        (client.Value.RequestTimeout + RedshiftRetryPolicy.MaxBackoff) * Math.Max(1, client.Value.MaxAttempts) + TimeSpan.FromSeconds(5);
+    public virtual TimeSpan SubmitLease => runs.Value.SubmitLease;
 
     /// <summary>The delay before the first poll of a freshly submitted run.</summary>
     public virtual TimeSpan FirstPoll(RunRecord run) => NextPoll(run, completedPolls: 0);

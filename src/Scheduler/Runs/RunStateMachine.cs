@@ -70,9 +70,11 @@ internal static class RunStateMachine
         }
 
         var leaseFree = run.SubmitLeaseUntil is not { } lease || lease <= now;
+        // Within the ClientToken's window a resend cannot start a second execution, even beside a call still in flight.
+        var resendIsSafe = run.Status == Submitting && (run.SubmitAttemptedAt is not { } first || now - first <= policy.ClientTokenWindow);
         return evt.Kind switch
         {
-            RunEventKind.SubmitAttempted when run.StatementId is null && leaseFree && evt.Statements is { Count: > 0 } statements =>
+            RunEventKind.SubmitAttempted when run.StatementId is null && (leaseFree || resendIsSafe) && evt.Statements is { Count: > 0 } statements =>
                 Stay(run with
                 {
                     SqlStatements = run.SqlStatements ?? statements,
@@ -82,7 +84,8 @@ internal static class RunStateMachine
                     SubmitAttemptedAt = run.SubmitAttemptedAt ?? now,
                     SubmitAttempts = run.SubmitAttempts + 1,
                     SubmitLeaseUntil = now + policy.SubmitLease,
-                    NextPollAt = now + policy.SubmitLease,
+                    // Recovery may resend (same ClientToken) once this is overdue; past the window it waits for the lease.
+                    NextPollAt = now,
                 }),
 
             RunEventKind.SubmitDeferred when run.StatementId is null && evt.At is { } retryAt =>
@@ -121,8 +124,7 @@ internal static class RunStateMachine
                     End(run, RunStatus.Cancelled, now, "Cancelled before it was submitted; nothing ran in Redshift."),
                 { Status: Submitting } =>
                     // A submit may be in flight: never send again, look the statement up once the lease is over.
-                    new RunTransition(Cancel(run, CancelReasons.User, now, "cancel requested; looking up whether the batch reached Redshift"),
-                        RunStep.Submit(leaseFree ? now : run.SubmitLeaseUntil!.Value), RunNotice.None),
+                    LookUpLater(Cancel(run, CancelReasons.User, now, "cancel requested; looking up whether the batch reached Redshift"), now, leaseFree),
                 _ => PollNow(Cancel(run, CancelReasons.User, now, "cancel requested; waiting for Redshift to confirm"), now),
             },
 
@@ -133,14 +135,13 @@ internal static class RunStateMachine
                         $"Not submitted within the mart's timeout ({Format(run.DeadlineAt - run.CreatedAt)}); nothing ran in Redshift." +
                         (evt.Error is null ? "" : $" Last error: {evt.Error}")),
                 { Status: Submitting } =>
-                    new RunTransition(Cancel(run, CancelReasons.Timeout, now, "deadline passed; looking up whether the batch reached Redshift"),
-                        RunStep.Submit(leaseFree ? now : run.SubmitLeaseUntil!.Value), RunNotice.None),
+                    LookUpLater(Cancel(run, CancelReasons.Timeout, now, "deadline passed; looking up whether the batch reached Redshift"), now, leaseFree),
                 _ => PollNow(Cancel(run, CancelReasons.Timeout, now, "deadline passed; cancel not yet confirmed by Redshift"), now),
             },
 
             RunEventKind.StepOverdue when evt.At is { } dueBefore && (run.NextPollAt ?? run.CreatedAt) < dueBefore =>
                 run.StatementId is null
-                    ? leaseFree ? new RunTransition(run with { NextPollAt = now }, RunStep.Submit(now), RunNotice.None) : null
+                    ? leaseFree || resendIsSafe ? new RunTransition(run with { NextPollAt = now }, RunStep.Submit(now), RunNotice.None) : null
                     : PollNow(run, now),
 
             RunEventKind.PollRequested when run.StatementId is not null => PollNow(run, now),
@@ -228,6 +229,13 @@ internal static class RunStateMachine
 
         var at = now + delay;
         return Unconfirmed(run with { PollAttempt = run.PollAttempt + 1, NextPollAt = at }, now, policy, RunStep.Poll(at));
+    }
+
+    /// <summary>The submit step, at the lease's end, looks the statement up instead of sending it.</summary>
+    private static RunTransition LookUpLater(RunRecord run, DateTimeOffset now, bool leaseFree)
+    {
+        var at = leaseFree ? now : run.SubmitLeaseUntil!.Value;
+        return new RunTransition(run with { NextPollAt = at }, RunStep.Submit(at), RunNotice.None);
     }
 
     private static RunTransition PollNow(RunRecord run, DateTimeOffset now) =>

@@ -27,6 +27,13 @@ public sealed class RunsOptions
     /// </summary>
     public TimeSpan ClientTokenWindow { get; set; } = TimeSpan.FromHours(7);
 
+    /// <summary>
+    /// How long one submit call may take (the client's retries included; it is cut off then). Until it passes, a lookup
+    /// by StatementName is not taken as proof that nothing was sent, so a cancel or deadline during the submit, or a
+    /// resubmission past the ClientToken window, waits for it. Default 2 min.
+    /// </summary>
+    public TimeSpan SubmitLease { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Longest wait between two submit attempts (or lookups) after throttling, 5xx or network errors. Default 1 min.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -13,6 +13,7 @@ internal sealed class RunsOptionsValidator : IValidateOptions<RunsOptions>
         problems.InRange("Runs:RecoveryGrace", options.RecoveryGrace, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         problems.InRange("Runs:CancelGrace", options.CancelGrace, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         problems.InRange("Runs:ClientTokenWindow", options.ClientTokenWindow, TimeSpan.FromSeconds(1), TimeSpan.FromHours(8));
+        problems.InRange("Runs:SubmitLease", options.SubmitLease, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1));
         problems.InRange("Runs:MaxRetryDelay", options.MaxRetryDelay, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         problems.InRange("Runs:JobRetention", options.JobRetention, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30));
         problems.InRange("Runs:FailedJobRetention", options.FailedJobRetention, TimeSpan.FromMinutes(1), TimeSpan.FromDays(365));

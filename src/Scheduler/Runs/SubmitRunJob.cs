@@ -41,11 +41,19 @@ public sealed partial class SubmitRunJob(
     {
         var run = await ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
-        if (run is null || run.Status.IsTerminal() || run.StatementId is not null || run.SubmitLeaseUntil > now)
+        if (run is null || run.Status.IsTerminal() || run.StatementId is not null)
         {
-            // Ended, submitted (its polls follow it), or a submit call of another copy may still be in flight (when its
-            // lease ends, recovery delivers the step again).
             LogNothingToDo(logger, runId, run?.Status);
+            return; // ended, or submitted (its polls follow it)
+        }
+
+        var mustLookUp = run.Status == RunStatus.Cancelling
+            || (run.SubmitAttemptedAt is { } first && now - first > policy.ClientTokenWindow);
+        if (mustLookUp && run.SubmitLeaseUntil > now)
+        {
+            // A submit call of another copy may still be in flight, so a lookup now proves nothing; the step was
+            // scheduled (or recovery delivers it) for the lease's end.
+            LogNothingToDo(logger, runId, run.Status);
             return;
         }
 
@@ -55,8 +63,6 @@ public sealed partial class SubmitRunJob(
             return;
         }
 
-        var mustLookUp = run.Status == RunStatus.Cancelling
-            || (run.SubmitAttemptedAt is { } first && now - first > policy.ClientTokenWindow);
         if (mustLookUp && await SettleByLookupAsync(run, cancellationToken).ConfigureAwait(false))
         {
             return;

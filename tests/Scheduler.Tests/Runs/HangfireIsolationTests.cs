@@ -37,7 +37,7 @@ public sealed class HangfireIsolationTests
     }
 
     private static async Task<List<string>> RecurringJobIdsAsync(string connectionString) =>
-        await QueryAsync(connectionString, "SELECT value FROM hangfire.set WHERE key = 'recurring-jobs' ORDER BY value");
+        await QueryAsync(connectionString, "SELECT value FROM hangfire.set WHERE key = 'recurring-jobs' AND value LIKE 'mart:%' ORDER BY value");
 
     // The run ids that this database's Hangfire jobs carry (their first argument), whatever the job.
     private static async Task<List<string>> RunIdsOfJobsAsync(string connectionString) =>

@@ -26,7 +26,7 @@ internal sealed class LedgerFixture : IAsyncDisposable
         ConnectionString = connectionString;
         Database = database;
         Ledger = new RunLedger(database);
-        Policy = new RunPolicy(Options.Create(new RunsOptions()), Options.Create(new RedshiftClientOptions { ServiceUrl = "http://127.0.0.1:1" }),
+        Policy = new RunPolicy(Options.Create(new RunsOptions()),
             new MartCatalog([]));
         Lifecycle = NewLifecycle();
     }

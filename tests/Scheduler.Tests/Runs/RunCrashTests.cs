@@ -52,7 +52,8 @@ public sealed class RunCrashTests(ITestOutputHelper output)
     {
         // The ClientToken is forgotten after 1 s here (8 h on AWS): resending it would start a second execution, so the
         // resumed submit must find the statement with ListStatements by its StatementName instead.
-        var settings = new Dictionary<string, string?>(FastRecovery) { ["Runs:ClientTokenWindow"] = "00:00:01" };
+        // Past the token window a lookup must wait for the submit lease (no call of the dead process can still land).
+        var settings = new Dictionary<string, string?>(FastRecovery) { ["Runs:ClientTokenWindow"] = "00:00:01", ["Runs:SubmitLease"] = "00:00:10" };
         await using var harness = await RunHarness.StartAsync("crash_token",
             new Dictionary<string, string> { ["marked"] = "INSERT INTO run_marks (note) VALUES ('t');" }, settings,
             new Dictionary<string, string?> { ["Emulator:ClientTokenRetention"] = "00:00:01" }, startScheduler: false);

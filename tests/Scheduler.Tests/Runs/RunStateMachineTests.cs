@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Scheduler.Marts;
-using Scheduler.Redshift;
 using Scheduler.Redshift.Model;
 using Scheduler.Runs;
 
@@ -12,7 +11,6 @@ public sealed class RunStateMachineTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
     private static readonly RunPolicy Policy = new(
         Options.Create(new RunsOptions { CancelGrace = TimeSpan.FromMinutes(2) }),
-        Options.Create(new RedshiftClientOptions { ServiceUrl = "http://127.0.0.1:1" }),
         new MartCatalog([]));
 
     public static TheoryData<RunStatus, RunEventKind> AllPairs()

@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Scheduler.Database;
 using Scheduler.Redshift;
 using Scheduler.Redshift.Model;
 using Scheduler.Runs.Watching;
@@ -65,6 +66,7 @@ internal sealed class WatcherHarness : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<AWSCredentials>(new BasicAWSCredentials("AKIDTEST", "secret"));
+        services.AddSchedulerDatabase(configuration);
         services.AddRedshiftDataClient(configuration);
         // Count what reaches the wire: wrap the real client before the budget wraps it in turn.
         var real = services.Last(d => d.ServiceType == typeof(IRedshiftDataClient));
@@ -77,6 +79,7 @@ internal sealed class WatcherHarness : IAsyncDisposable
         services.AddSingleton<IStatementOutcomeRecorder>(recorder);
         services.AddRunWatching(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        await provider.GetRequiredService<SchedulerDatabase>().MigrateAsync(CancellationToken.None);
         return new WatcherHarness(emulator, provider, active, recorder);
     }
 
