@@ -1,4 +1,5 @@
 using Scheduler.Benchmarks;
+using Scheduler.Benchmarks.History;
 using Scheduler.Benchmarks.Scale;
 
 // Modes: "split" times the SQL splitter; "scale" runs the fast-path benchmark (docs/benchmarks.md); "instance" is a
@@ -9,6 +10,7 @@ return mode switch
     "split" => SplitBenchmark.Run(args),
     "scale" => await ScaleBenchmark.RunAsync(args[1..]),
     "instance" => await InstanceMode.RunAsync(args[1..]),
+    "ledger" => await LedgerBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -21,6 +23,8 @@ static int Usage()
                              (docs/benchmarks.md); options: --only NAME[,NAME] (concurrency-100, concurrency-1000, concurrency-5000-cold,
                              concurrency-5000, short, blocking, fixed-10s, recovery, budget), --out FILE
                              (markdown results, default artifacts/benchmarks/scale.md)
+          ledger             the Marts page and GET /api/marts over a long ledger (100 marts, 1,000,000 runs;
+                             options --marts N, --runs N), beside the last-run query before and now
           instance FILE      (internal) one scheduler instance, started by "scale"
         """);
     return 2;

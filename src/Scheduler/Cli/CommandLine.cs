@@ -88,9 +88,12 @@ public static class CommandLine
         var problems = result.Problems.ToList();
         Security.SecurityConfiguration.Read(builder.Configuration, problems);
         Alerts.AlertConfiguration.Read(builder.Configuration, problems);
-        if (problems.Count > 0)
+        var optionProblems = SchedulerApplication.FindOptionsProblems(builder.Configuration);
+        if (problems.Count > 0 || optionProblems.Count > 0)
         {
-            await context.Error.WriteLineAsync(new SchedulerConfigurationException(problems).Message).ConfigureAwait(false);
+            var lines = problems.Select(p => p.ToString()).Concat(optionProblems).ToList();
+            await context.Error.WriteLineAsync(
+                $"The configuration has {lines.Count} problem(s):{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", lines)}").ConfigureAwait(false);
             return ExitInvalid;
         }
 

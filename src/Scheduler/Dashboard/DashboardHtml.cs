@@ -63,7 +63,9 @@ internal static class DashboardHtml
     /// <summary>
     /// The box that shows a command's outcome and the script behind the command buttons. Buttons post through
     /// Hangfire's dashboard route with its antiforgery header (read from the layout's meta tags), then show the
-    /// outcome the server sends back, and go to the run's page when one was started.
+    /// outcome the server sends back, and go to the run's page when one was started. The outcome is kept (session
+    /// storage) for the page it concerns, so it stays shown across that page's reloads; while a command is in flight the
+    /// page is marked busy, and an active run's self-refresh waits for it rather than cut it off.
     /// </summary>
     public const string CommandScript = """
         <div id="scheduler-outcome" class="alert" role="status" style="display:none"></div>
@@ -71,12 +73,18 @@ internal static class DashboardHtml
         document.addEventListener('DOMContentLoaded', function () {
           var box = document.getElementById('scheduler-outcome');
           function show(kind, text) { box.className = 'alert alert-' + kind; box.textContent = text; box.style.display = 'block'; }
+          var kept = null;
+          try { kept = JSON.parse(window.sessionStorage.getItem('scheduler-outcome') || 'null'); } catch (e) { kept = null; }
+          if (kept && kept.path === window.location.pathname) { show(kept.kind, kept.text); }
+          else { window.sessionStorage.removeItem('scheduler-outcome'); }
+          function keep(path, kind, text) { window.sessionStorage.setItem('scheduler-outcome', JSON.stringify({ path: path, kind: kind, text: text })); }
           document.querySelectorAll('[data-scheduler-command]').forEach(function (button) {
             button.addEventListener('click', function () {
               if (button.disabled) { return; }
               var question = button.getAttribute('data-confirm');
               if (question && !window.confirm(question)) { return; }
               button.disabled = true;
+              document.body.setAttribute('data-scheduler-busy', '1');
               var headers = { 'Accept': 'application/json' };
               var header = document.querySelector('meta[name="csrf-header"]');
               var token = document.querySelector('meta[name="csrf-token"]');
@@ -88,12 +96,16 @@ internal static class DashboardHtml
                     .then(function (body) { return { ok: response.ok, body: body }; });
                 })
                 .then(function (result) {
-                  show(result.ok ? 'success' : (result.body.outcome === 'skipped' || result.body.outcome === 'not-active' ? 'warning' : 'danger'), result.body.message);
-                  if (result.ok && result.body.runUrl) { setTimeout(function () { window.location.href = result.body.runUrl; }, 700); }
-                  else if (result.ok) { setTimeout(function () { window.location.reload(); }, 700); }
-                  else { button.disabled = false; }
+                  var kind = result.ok ? 'success' : (result.body.outcome === 'skipped' || result.body.outcome === 'not-active' ? 'warning' : 'danger');
+                  show(kind, result.body.message);
+                  if (result.ok && result.body.runUrl) {
+                    keep(new URL(result.body.runUrl, window.location.href).pathname, kind, result.body.message);
+                    setTimeout(function () { window.location.href = result.body.runUrl; }, 700);
+                  }
+                  else if (result.ok) { keep(window.location.pathname, kind, result.body.message); setTimeout(function () { window.location.reload(); }, 700); }
+                  else { button.disabled = false; document.body.removeAttribute('data-scheduler-busy'); }
                 })
-                .catch(function (error) { show('danger', 'The command failed: ' + error); button.disabled = false; });
+                .catch(function (error) { show('danger', 'The command failed: ' + error); button.disabled = false; document.body.removeAttribute('data-scheduler-busy'); });
             });
           });
         });

@@ -39,7 +39,7 @@ internal sealed class RunPage(RunPage.Model model) : RazorPage
                 data-scheduler-command="{E(Url.To($"/marts/runs/{run.RunId:D}/cancel"))}">Cancel</button></p>
                 """);
             html.Append("""
-                <script>setTimeout(function () { if (document.getElementById('scheduler-outcome').style.display === 'none') { window.location.reload(); } }, 2000);</script>
+                <script>setTimeout(function refresh() { if (document.body.hasAttribute('data-scheduler-busy')) { setTimeout(refresh, 500); } else { window.location.reload(); } }, 2000);</script>
                 """);
         }
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Scheduler.Hosting;
+using Scheduler.Configuration;
 
 namespace Scheduler.Database;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Scheduler.Configuration;
 
 namespace Scheduler.Hosting;
 

@@ -65,6 +65,33 @@ public static class SchedulerApplication
     }
 
     /// <summary>
+    /// The problems the options validators find in <paramref name="configuration"/> (database, runs, watcher, Hangfire,
+    /// Redshift client): the same validators the service runs at start-up, for <c>validate</c>. Nothing is constructed
+    /// but the options.
+    /// </summary>
+    public static IReadOnlyList<string> FindOptionsProblems(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSchedulerDatabase(configuration);
+        services.AddSchedulerHangfire(configuration);
+        services.AddRedshiftDataClient(configuration);
+        services.AddRuns(configuration);
+        services.AddRunWatching(configuration);
+        using var provider = services.BuildServiceProvider();
+        try
+        {
+            ValidateOptions(provider);
+            return [];
+        }
+        catch (SchedulerConfigurationException ex)
+        {
+            return [.. ex.Message.Split(Environment.NewLine).Skip(1).Select(line => line.Trim())];
+        }
+    }
+
+    /// <summary>
     /// Runs every options validator registered with ValidateOnStart now, so bad configuration fails the build with every
     /// problem listed (as the <c>validate</c> command reports them), before any hosted service starts.
     /// </summary>
@@ -76,11 +103,12 @@ public static class SchedulerApplication
         {
             services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
         }
-        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or AggregateException)
+        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or AggregateException or InvalidOperationException)
         {
-            var failures = (ex is AggregateException aggregate ? aggregate.InnerExceptions : [ex])
-                .OfType<Microsoft.Extensions.Options.OptionsValidationException>()
-                .SelectMany(f => f.Failures)
+            // A value that does not even bind (a TimeSpan that does not parse) surfaces as the binder's own message,
+            // which names the key.
+            var failures = (ex is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [ex])
+                .SelectMany(f => f is Microsoft.Extensions.Options.OptionsValidationException validation ? validation.Failures : [f.Message])
                 .ToList();
             throw new SchedulerConfigurationException(
                 $"The configuration has {failures.Count} problem(s):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", failures), ex);

@@ -77,7 +77,7 @@ public sealed partial class RunLifecycle(
                 if (isNew)
                 {
                     LogReserved(logger, reserved.RunId, mart.Name, trigger);
-                    Notify(reserved, RunNotice.None, now);
+                    Notify(reserved, RunNotice.Reserved, now);
                 }
 
                 // A crash between the reservation and this enqueue leaves a Submitting run without a job: recovery, or the
@@ -100,7 +100,7 @@ public sealed partial class RunLifecycle(
             if (skippedIsNew)
             {
                 LogSkipped(logger, mart.Name, trigger, active.RunId);
-                Notify(skipped, RunNotice.None, now);
+                Notify(skipped, RunNotice.Reserved, now);
             }
 
             return (skipped, skippedIsNew);
@@ -155,7 +155,7 @@ public sealed partial class RunLifecycle(
             {
                 switch (notice)
                 {
-                    case RunNotice.None when run.Status is RunStatus.Submitting or RunStatus.Skipped:
+                    case RunNotice.Reserved:
                         observer.RunReserved(run);
                         if (run.Status == RunStatus.Skipped)
                         {

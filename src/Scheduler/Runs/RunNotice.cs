@@ -5,6 +5,9 @@ internal enum RunNotice
 {
     None,
 
+    /// <summary>The run was just reserved (Submitting) or recorded Skipped.</summary>
+    Reserved,
+
     /// <summary>The run reached a terminal status.</summary>
     Ended,
 

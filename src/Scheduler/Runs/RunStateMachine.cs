@@ -70,7 +70,9 @@ internal static class RunStateMachine
         }
 
         var leaseFree = run.SubmitLeaseUntil is not { } lease || lease <= now;
-        // Within the ClientToken's window a resend cannot start a second execution, even beside a call still in flight.
+        // Within the ClientToken's window a resend cannot start a second execution, even beside a call still in flight
+        // (Hangfire re-running the job of a dead worker); recovery still waits for the lease, so it never piles resends
+        // onto a slow call.
         var resendIsSafe = run.Status == Submitting && (run.SubmitAttemptedAt is not { } first || now - first <= policy.ClientTokenWindow);
         return evt.Kind switch
         {
@@ -84,8 +86,8 @@ internal static class RunStateMachine
                     SubmitAttemptedAt = run.SubmitAttemptedAt ?? now,
                     SubmitAttempts = run.SubmitAttempts + 1,
                     SubmitLeaseUntil = now + policy.SubmitLease,
-                    // Recovery may resend (same ClientToken) once this is overdue; past the window it waits for the lease.
-                    NextPollAt = now,
+                    // Recovery leaves the run alone while the call may be in flight.
+                    NextPollAt = now + policy.SubmitLease,
                 }),
 
             RunEventKind.SubmitDeferred when run.StatementId is null && evt.At is { } retryAt =>
@@ -141,7 +143,7 @@ internal static class RunStateMachine
 
             RunEventKind.StepOverdue when evt.At is { } dueBefore && (run.NextPollAt ?? run.CreatedAt) < dueBefore =>
                 run.StatementId is null
-                    ? leaseFree || resendIsSafe ? new RunTransition(run with { NextPollAt = now }, RunStep.Submit(now), RunNotice.None) : null
+                    ? leaseFree ? new RunTransition(run with { NextPollAt = now }, RunStep.Submit(now), RunNotice.None) : null
                     : PollNow(run, now),
 
             RunEventKind.PollRequested when run.StatementId is not null => PollNow(run, now),

@@ -39,7 +39,6 @@ internal static class Knobs
     public static Dictionary<string, object> FixedTenSecondBaseline() => new(StringComparer.OrdinalIgnoreCase)
     {
         ["Watching:Enabled"] = false,
-        ["Runs:LongPollWaitTime"] = "00:00:00",
         ["Hangfire:SchedulePollingInterval"] = "00:00:15",
         ["Hangfire:QueuePollInterval"] = "00:00:15",
     };

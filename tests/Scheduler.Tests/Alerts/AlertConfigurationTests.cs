@@ -4,6 +4,7 @@ using Scheduler.Marts;
 
 namespace Scheduler.Tests.Alerts;
 
+[Trait("Category", "Fast")]
 public sealed class AlertConfigurationTests
 {
     [Fact]

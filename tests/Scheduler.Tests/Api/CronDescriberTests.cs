@@ -2,6 +2,7 @@ using Scheduler.Api;
 
 namespace Scheduler.Tests.Api;
 
+[Trait("Category", "Fast")]
 public sealed class CronDescriberTests
 {
     [Theory]

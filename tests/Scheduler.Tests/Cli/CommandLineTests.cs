@@ -136,6 +136,27 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_NamesServiceSettingsProblems_BesideTheMarts_WithTheSameValidatorsAsStartUp()
+    {
+        var args = BaseArgs("validate").Concat(
+        [
+            "--Marts:badcron:SqlFile=good.sql", "--Marts:badcron:Cron=99 * * * *",
+            "--Runs:CancelGrace=1.02:00:00", "--Runs:PurgeBatchSize=0", "--Hangfire:WorkerCount=0", "--Watching:WaitTimeSeconds=31",
+        ]).ToArray();
+
+        var (exitCode, output, error) = await RunAsync(args);
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(output);
+        Assert.Contains("5 problem(s)", error, StringComparison.Ordinal);
+        Assert.Contains("Marts:badcron:Cron = '99 * * * *'", error, StringComparison.Ordinal);
+        Assert.Contains("Runs:CancelGrace = '1.02:00:00': a duration from 00:00:01 to 01:00:00", error, StringComparison.Ordinal);
+        Assert.Contains("Runs:PurgeBatchSize = '0': a whole number from 1 to 1000000", error, StringComparison.Ordinal);
+        Assert.Contains("Hangfire:WorkerCount = '0'", error, StringComparison.Ordinal);
+        Assert.Contains("Watching:WaitTimeSeconds = '31': a whole number from 1 to 30", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_ExitsOneListingProblems_WhenConfigurationIsBad()
     {
         var args = BaseArgs("serve").Concat(["--urls", "http://127.0.0.1:0", "--Marts:x:SqlFile=good.sql", "--Marts:x:Timeout=25:00:00"]).ToArray();

@@ -3,6 +3,7 @@ using Scheduler.Marts;
 
 namespace Scheduler.Tests.Marts;
 
+[Trait("Category", "Fast")]
 public sealed class MartConfigurationTests(SqlRootFixture sqlRoot) : IClassFixture<SqlRootFixture>
 {
     private Dictionary<string, string?> ValidSettings() => new()

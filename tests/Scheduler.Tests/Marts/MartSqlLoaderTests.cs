@@ -2,6 +2,7 @@ using Scheduler.Marts;
 
 namespace Scheduler.Tests.Marts;
 
+[Trait("Category", "Fast")]
 public sealed class MartSqlLoaderTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("scheduler-loader-").FullName;

@@ -11,6 +11,7 @@ namespace Scheduler.Tests.Packaging;
 /// docker-compose.yml cannot be run here (no Docker engine), so these check that it parses and that what it names
 /// agrees with the programs: configuration keys they read, ports they listen on, addresses of the other services.
 /// </summary>
+[Trait("Category", "Fast")]
 public sealed partial class DockerComposeTests
 {
     private static readonly Lazy<ComposeFile> s_compose = new(() => ComposeFile.Load(RepositoryFiles.PathOf("docker-compose.yml")));

@@ -8,6 +8,7 @@ namespace Scheduler.Tests.Packaging;
 /// sources that do not exist or that .dockerignore leaves out, project paths, project references outside what is
 /// copied, the entry point's assembly name, the non-root user, and the port the service listens on.
 /// </summary>
+[Trait("Category", "Fast")]
 public sealed partial class DockerfileTests
 {
     public static TheoryData<string, string> Images => new()

@@ -2,6 +2,7 @@ using Scheduler.Redshift;
 
 namespace Scheduler.Tests.Redshift;
 
+[Trait("Category", "Fast")]
 public sealed class RedshiftClientOptionsValidatorTests
 {
     private static RedshiftClientOptionsValidator CreateSut() => new();

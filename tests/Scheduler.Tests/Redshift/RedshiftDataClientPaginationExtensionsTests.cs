@@ -6,6 +6,7 @@ using Scheduler.Redshift.Model;
 
 namespace Scheduler.Tests.Redshift;
 
+[Trait("Category", "Fast")]
 public sealed class RedshiftDataClientPaginationExtensionsTests : IDisposable
 {
     private readonly ScriptedDataApiServer _server = new();

@@ -9,6 +9,7 @@ using Scheduler.Redshift.Model;
 
 namespace Scheduler.Tests.Redshift;
 
+[Trait("Category", "Fast")]
 public sealed class RedshiftDataClientTests : IDisposable
 {
     private const string AccessKey = "AKIDEXAMPLE";

@@ -2,6 +2,7 @@ using Scheduler.Redshift;
 
 namespace Scheduler.Tests.Redshift;
 
+[Trait("Category", "Fast")]
 public sealed class RedshiftEndpointTests
 {
     [Theory]

@@ -7,6 +7,7 @@ using Scheduler.Redshift;
 
 namespace Scheduler.Tests.Redshift;
 
+[Trait("Category", "Fast")]
 public sealed class RedshiftServiceCollectionExtensionsTests
 {
     private static IConfiguration Config(params (string Key, string Value)[] values) =>

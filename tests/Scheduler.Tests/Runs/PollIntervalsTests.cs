@@ -2,6 +2,7 @@ using Scheduler.Runs;
 
 namespace Scheduler.Tests.Runs;
 
+[Trait("Category", "Fast")]
 public sealed class PollIntervalsTests
 {
     private static readonly TimeSpan Initial = TimeSpan.FromSeconds(2);

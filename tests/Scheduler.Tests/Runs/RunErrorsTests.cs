@@ -4,6 +4,7 @@ using Scheduler.Runs;
 
 namespace Scheduler.Tests.Runs;
 
+[Trait("Category", "Fast")]
 public sealed class RunErrorsTests
 {
     private const string Id = "8a4c7f1e-2b3d-4e5f-9a0b-1c2d3e4f5a6b";

@@ -6,6 +6,7 @@ using Scheduler.Runs;
 namespace Scheduler.Tests.Runs;
 
 /// <summary>The lifecycle as a table: every (status, event) pair, without PostgreSQL.</summary>
+[Trait("Category", "Fast")]
 public sealed class RunStateMachineTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);

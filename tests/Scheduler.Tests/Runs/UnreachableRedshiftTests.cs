@@ -14,7 +14,7 @@ public sealed class UnreachableRedshiftTests
 {
     [Theory]
     // The batch finishes while nobody can ask: Redshift's FINISHED is the outcome, not TimedOut.
-    [InlineData("finishes", "SELECT 1 FROM pg_sleep(3);", RunStatus.Succeeded, "FINISHED")]
+    [InlineData("finishes", "SELECT 1 FROM pg_sleep(5);", RunStatus.Succeeded, "FINISHED")]
     // The batch is still running when Redshift answers again: the retried cancel aborts it, then TimedOut.
     [InlineData("outlives", "/* emulator: sleep=600 */ SELECT 1;", RunStatus.TimedOut, "ABORTED")]
     public async Task Run_StaysActiveWhileRedshiftCannotBeAsked_ThenEndsAsRedshiftSays(string name, string sql, RunStatus expected, string redshiftStatus)
@@ -22,7 +22,8 @@ public sealed class UnreachableRedshiftTests
         await using var harness = await RunHarness.StartAsync("unreachable_" + name, new Dictionary<string, string> { ["m"] = sql },
             new Dictionary<string, string?>
             {
-                ["Marts:m:Timeout"] = "00:00:02",
+                // Long enough for the submit to happen first even on a loaded machine; the throttling starts after it.
+                ["Marts:m:Timeout"] = "00:00:15",
                 ["Runs:CancelGrace"] = "00:00:01",
                 // Only the backstop polls ask; the watcher would otherwise race them for the answer.
                 ["Watching:Enabled"] = "false",

@@ -3,6 +3,7 @@ using Scheduler.Security;
 
 namespace Scheduler.Tests.Security;
 
+[Trait("Category", "Fast")]
 public sealed class CredentialVerifierTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));

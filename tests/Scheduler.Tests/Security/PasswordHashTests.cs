@@ -2,6 +2,7 @@ using Scheduler.Security;
 
 namespace Scheduler.Tests.Security;
 
+[Trait("Category", "Fast")]
 public sealed class PasswordHashTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Scheduler.Security;
 
 namespace Scheduler.Tests.Security;
 
+[Trait("Category", "Fast")]
 public sealed class SecurityConfigurationTests
 {
     private static readonly string s_validHash = PasswordHash.Create("secret", PasswordHash.MinIterations).ToString();

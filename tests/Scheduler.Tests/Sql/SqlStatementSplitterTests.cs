@@ -2,6 +2,7 @@ using Scheduler.Sql;
 
 namespace Scheduler.Tests.Sql;
 
+[Trait("Category", "Fast")]
 public sealed class SqlStatementSplitterTests
 {
     public static TheoryData<string, string[]> ValidScripts => new()

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Scheduler.Hosting;
+using Scheduler.Configuration;
 
 namespace Scheduler.Runs.Watching;
 

@@ -44,6 +44,8 @@ internal sealed class WatcherHarness : IAsyncDisposable
 
     public CountingClient Calls => _services.GetRequiredService<CountingClient>();
 
+    public IServiceProvider Services => _services;
+
     public static async Task<WatcherHarness> StartAsync(string name, IReadOnlyDictionary<string, string?> watching)
     {
         var server = await PostgresServer.GetAsync();
@@ -149,20 +151,26 @@ internal sealed class RecordingRecorder : IStatementOutcomeRecorder
     }
 }
 
-/// <summary>Counts DescribeStatement calls per wall-clock second as they leave for the emulator.</summary>
+/// <summary>Counts DescribeStatement calls as they leave for the emulator, and the order statements were first asked about.</summary>
 internal sealed class CountingClient(IRedshiftDataClient inner) : IRedshiftDataClient
 {
-    private readonly ConcurrentDictionary<long, int> _perSecond = new();
+    private readonly ConcurrentQueue<string> _firstAsked = new();
+    private readonly ConcurrentDictionary<string, bool> _asked = new();
     private int _total;
 
     public int Total => Volatile.Read(ref _total);
 
-    public int PeakPerSecond => _perSecond.Values.DefaultIfEmpty(0).Max();
+    /// <summary>Statement ids in the order of their first DescribeStatement.</summary>
+    public IReadOnlyList<string> FirstAsked => [.. _firstAsked];
 
     public Task<DescribeStatementResponse> DescribeStatementAsync(DescribeStatementRequest request, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _total);
-        _perSecond.AddOrUpdate(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds(), 1, (_, n) => n + 1);
+        if (_asked.TryAdd(request.Id, true))
+        {
+            _firstAsked.Enqueue(request.Id);
+        }
+
         return inner.DescribeStatementAsync(request, cancellationToken);
     }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Scheduler.Marts;
 
-namespace Scheduler.Hosting;
+namespace Scheduler.Configuration;
 
 /// <summary>
 /// Collects every problem an options validator finds (key, value, expectation) so start-up and <c>validate</c> list
