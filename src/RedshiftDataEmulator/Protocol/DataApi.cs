@@ -3,13 +3,14 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using RedshiftDataEmulator.Limits;
 using RedshiftDataEmulator.Statements;
 
 namespace RedshiftDataEmulator.Protocol;
 
 /// <summary>The Data API operations: validation as the service answers it, then the store and runner.</summary>
 internal sealed partial class DataApi(
-    StatementStore store, StatementRunner runner, TimeProvider timeProvider, IOptions<EmulatorOptions> options)
+    StatementStore store, StatementRunner runner, ActiveStatementLimiter limiter, TimeProvider timeProvider, IOptions<EmulatorOptions> options)
 {
     private const int MaxSqls = 40;
     private readonly EmulatorOptions _options = options.Value;
@@ -180,10 +181,28 @@ internal sealed partial class DataApi(
             }).ToList(),
         };
 
-        var (statement, created) = await store.InsertAsync(candidate, now - _options.ClientTokenRetention, RetentionCutoff, cancellationToken);
-        if (created)
+        // The slot is taken before the insert so that concurrent submissions cannot overshoot the cap; a repeated
+        // ClientToken gives it back (its statement already holds one, or has ended).
+        var target = StatementTarget.Of(candidate);
+        limiter.Acquire(target);
+        StatementRecord statement;
+        try
         {
-            runner.Start(statement);
+            bool created;
+            (statement, created) = await store.InsertAsync(candidate, now - _options.ClientTokenRetention, RetentionCutoff, cancellationToken);
+            if (created)
+            {
+                runner.Start(statement);
+            }
+            else
+            {
+                limiter.Release(target);
+            }
+        }
+        catch
+        {
+            limiter.Release(target);
+            throw;
         }
 
         if (wait is not null)

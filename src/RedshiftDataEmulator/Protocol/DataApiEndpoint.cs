@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RedshiftDataEmulator.Faults;
+using RedshiftDataEmulator.Limits;
 
 namespace RedshiftDataEmulator.Protocol;
 
@@ -21,13 +22,15 @@ internal static class DataApiEndpoint
         var operation = "";
         try
         {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer, cancellationToken);
-            var body = buffer.ToArray();
-
-            if (options.VerifiesSignatures)
+            // The headers are checked first: an unsigned or foreign request, or one declaring a body over the limit,
+            // is refused before a byte of its body is read.
+            var authorization = options.VerifiesSignatures
+                ? SigV4Verifier.CheckHeaders(context.Request, options, services.GetRequiredService<TimeProvider>().GetUtcNow())
+                : null;
+            var body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBytes, "Emulator:MaxRequestBytes", cancellationToken);
+            if (authorization is not null)
             {
-                SigV4Verifier.Verify(context.Request, body, options, services.GetRequiredService<TimeProvider>().GetUtcNow());
+                SigV4Verifier.VerifySignature(authorization, context.Request, body, options);
             }
 
             var target = context.Request.Headers["X-Amz-Target"].ToString();
@@ -38,6 +41,7 @@ internal static class DataApiEndpoint
             }
 
             operation = target[TargetPrefix.Length..];
+            services.GetRequiredService<CallQuota>().Admit(operation);
             await services.GetRequiredService<FaultInjector>().ApplyAsync(cancellationToken);
             var request = JsonRequest.Parse(body);
             var response = await services.GetRequiredService<DataApi>().InvokeAsync(operation, request, cancellationToken);
@@ -62,7 +66,7 @@ internal static class DataApiEndpoint
         }
     }
 
-    private static async Task WriteErrorAsync(HttpContext context, ApiException error, CancellationToken cancellationToken)
+    internal static async Task WriteErrorAsync(HttpContext context, ApiException error, CancellationToken cancellationToken)
     {
         if (context.Response.HasStarted)
         {
