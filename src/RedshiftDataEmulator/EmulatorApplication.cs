@@ -4,6 +4,7 @@ using RedshiftDataEmulator.Admin;
 using RedshiftDataEmulator.Faults;
 using RedshiftDataEmulator.Limits;
 using RedshiftDataEmulator.Protocol;
+using RedshiftDataEmulator.Protocol.Operations;
 using RedshiftDataEmulator.Statements;
 
 namespace RedshiftDataEmulator;
@@ -71,7 +72,17 @@ public static class EmulatorApplication
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<ActiveStatementLimiter>();
         services.AddSingleton<CallQuota>();
-        services.AddSingleton<DataApi>();
+        services.AddSingleton<StatementLookup>();
+        services.AddSingleton<StatementSubmitter>();
+        services.AddSingleton<ResultPages>();
+        services.AddSingleton<IDataApiOperation, ExecuteStatementOperation>();
+        services.AddSingleton<IDataApiOperation, BatchExecuteStatementOperation>();
+        services.AddSingleton<IDataApiOperation, DescribeStatementOperation>();
+        services.AddSingleton<IDataApiOperation, CancelStatementOperation>();
+        services.AddSingleton<IDataApiOperation, GetStatementResultOperation>();
+        services.AddSingleton<IDataApiOperation, GetStatementResultV2Operation>();
+        services.AddSingleton<IDataApiOperation, ListStatementsOperation>();
+        services.AddSingleton<DataApiOperations>();
         services.AddHostedService<EmulatorLifecycle>();
 
         var app = builder.Build();

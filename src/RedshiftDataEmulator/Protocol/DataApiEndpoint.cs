@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RedshiftDataEmulator.Faults;
 using RedshiftDataEmulator.Limits;
+using RedshiftDataEmulator.Protocol.Model;
+using RedshiftDataEmulator.Protocol.Operations;
 
 namespace RedshiftDataEmulator.Protocol;
 
@@ -41,10 +43,11 @@ internal static class DataApiEndpoint
             }
 
             operation = target[TargetPrefix.Length..];
+            var handler = services.GetRequiredService<DataApiOperations>().Get(operation);
+            // The quota before anything else, as the service throttles; a throttled or faulted call does nothing more.
             services.GetRequiredService<CallQuota>().Admit(operation);
             await services.GetRequiredService<FaultInjector>().ApplyAsync(cancellationToken);
-            var request = JsonRequest.Parse(body);
-            var response = await services.GetRequiredService<DataApi>().InvokeAsync(operation, request, cancellationToken);
+            var response = await handler.InvokeAsync(body, cancellationToken);
             context.Response.StatusCode = 200;
             context.Response.ContentType = ContentType;
             await context.Response.Body.WriteAsync(response, cancellationToken);
@@ -76,17 +79,9 @@ internal static class DataApiEndpoint
         context.Response.StatusCode = error.StatusCode;
         context.Response.ContentType = ContentType;
         context.Response.Headers["x-amzn-ErrorType"] = error.ErrorType;
-        var body = JsonResponse.Write(w =>
-        {
-            w.WriteString("__type", error.ErrorType);
-            w.WriteString("message", error.Message);
-            if (error.ResourceId is not null)
-            {
-                w.WriteString("ResourceId", error.ResourceId);
-            }
-        });
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new ErrorResponse { Type = error.ErrorType, Message = error.Message, ResourceId = error.ResourceId },
+            DataApiJsonContext.Default.ErrorResponse);
         await context.Response.Body.WriteAsync(body, cancellationToken);
     }
-
-    internal static JsonSerializerOptions AdminJson { get; } = new(JsonSerializerDefaults.Web);
 }
