@@ -48,11 +48,8 @@ public static class EmulatorApplication
         services.AddOptions<EmulatorOptions>()
             .Bind(builder.Configuration.GetSection(EmulatorOptions.SectionName))
             .ValidateDataAnnotations()
-            .Validate(o => string.IsNullOrEmpty(o.AccessKeyId) == string.IsNullOrEmpty(o.SecretAccessKey),
-                "Emulator:AccessKeyId and Emulator:SecretAccessKey must be set together (both turn signature checking on) or not at all.")
-            .Validate(o => o.Quotas.Values.All(q => q >= 0),
-                "Emulator:Quotas:<Operation> must be a whole number of calls per second >= 0 (0 = not limited).")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EmulatorOptions>, EmulatorOptionsValidator>();
         services.TryAddSingletonTimeProvider();
 
         var connectionString = builder.Configuration.GetConnectionString("Warehouse");

@@ -1,5 +1,8 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using RedshiftDataEmulator.Protocol.Operations;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.Tests.Emulator;
@@ -104,6 +107,27 @@ public sealed class LimitsTests
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("ThrottlingException", json.GetProperty("__type").GetString());
         Assert.Single(await emulator.GetStatementsAsync());
+    }
+
+    [Fact]
+    public async Task Start_Fails_WhenAQuotaNamesNoOperationOrIsNegative()
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            StartAsync("emulator_quota_typo", new() { ["Emulator:Quotas:ExecuteStatment"] = "30", ["Emulator:Quotas:ListStatements"] = "-1" }));
+
+        Assert.Contains("Emulator:Quotas:ExecuteStatment", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ExecuteStatement", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Emulator:Quotas:ListStatements: -1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OperationNames_AreTheOperationsServed()
+    {
+        await using var emulator = await StartAsync("emulator_operation_names", new());
+
+        var served = emulator.Services.GetServices<IDataApiOperation>().Select(o => o.Name).Order(StringComparer.Ordinal);
+
+        Assert.Equal(DataApiOperations.Names, served);
     }
 
     private static async Task<RunningEmulator> StartAsync(string name, Dictionary<string, string?> settings, TimeProvider? clock = null)
