@@ -18,22 +18,33 @@ internal sealed class ActiveStatementLimiter(IOptions<EmulatorOptions> options)
     private readonly Lock _lock = new();
     private readonly Dictionary<StatementTarget, Counter> _targets = [];
 
-    /// <summary>Takes a slot for a new statement on <paramref name="target"/>, or throws ActiveStatementsExceededException (400).</summary>
-    public void Acquire(StatementTarget target)
+    /// <summary>Takes a slot for a new statement on <paramref name="target"/>; false when the target is at the cap.</summary>
+    public bool TryAcquire(StatementTarget target)
     {
         lock (_lock)
         {
             var counter = CounterOf(target);
             if (_max > 0 && counter.Active >= _max)
             {
-                counter.Refused++;
-                throw new ApiException(400, "ActiveStatementsExceededException",
-                    $"Active statements exceeded the limit of {_max} for {target.Describe()} (Emulator:MaxActiveStatements).");
+                return false;
             }
 
             counter.Active++;
             counter.Peak = Math.Max(counter.Peak, counter.Active);
+            return true;
         }
+    }
+
+    /// <summary>Counts a refused submission and returns the service's answer to it: ActiveStatementsExceededException (400).</summary>
+    public ApiException Refuse(StatementTarget target)
+    {
+        lock (_lock)
+        {
+            CounterOf(target).Refused++;
+        }
+
+        return new ApiException(400, "ActiveStatementsExceededException",
+            $"Active statements exceeded the limit of {_max} for {target.Describe()} (Emulator:MaxActiveStatements).");
     }
 
     /// <summary>Gives back the slot of a statement that ended (or was not created after all).</summary>

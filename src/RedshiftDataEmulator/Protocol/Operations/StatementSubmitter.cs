@@ -148,9 +148,17 @@ internal sealed partial class StatementSubmitter(
     private async Task<StatementRecord> InsertAndStartAsync(StatementRecord candidate, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // The slot is taken before the insert so that concurrent submissions cannot overshoot the cap; a repeated
-        // ClientToken gives it back (its statement already holds one, or has ended).
+        // ClientToken gives it back (its statement already holds one, or has ended), or, at the cap, asks for none.
         var target = StatementTarget.Of(candidate);
-        limiter.Acquire(target);
+        if (!limiter.TryAcquire(target))
+        {
+            // A repeat of a submission that was accepted (its answer lost) gets that statement, full or not: the
+            // token makes the call idempotent, and it asks for no new slot.
+            var existing = candidate.ClientToken is null ? null : await store.FindByClientTokenAsync(
+                candidate.ClientToken, now - _options.ClientTokenRetention, lookup.RetentionCutoff, cancellationToken);
+            return existing ?? throw limiter.Refuse(target);
+        }
+
         try
         {
             var (statement, created) = await store.InsertAsync(candidate, now - _options.ClientTokenRetention, lookup.RetentionCutoff, cancellationToken);
