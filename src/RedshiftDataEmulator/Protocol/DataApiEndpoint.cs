@@ -8,7 +8,10 @@ using RedshiftDataEmulator.Protocol.Operations;
 
 namespace RedshiftDataEmulator.Protocol;
 
-/// <summary><c>POST /</c>: AWS JSON 1.1 framing, SigV4, faults, then the operation; errors as AWS writes them.</summary>
+/// <summary>
+/// <c>POST /</c>: AWS JSON 1.1 framing, SigV4 (headers before the body), the body's bound, the operation's quota, faults,
+/// then the operation's handler; errors as AWS writes them.
+/// </summary>
 internal static class DataApiEndpoint
 {
     private const string ContentType = "application/x-amz-json-1.1";
