@@ -2,6 +2,8 @@
 #
 # pg_start DIR PORT  -> initialises DIR/data unless it already holds a cluster (so a second start reuses the data),
 #                       starts it on 127.0.0.1:PORT and exports PG_BIN, PG_DIR, PG_PORT, PG_RUN_AS.
+#                       PG_SUPERUSER_PASSWORD (optional) makes a new cluster require it (scram-sha-256, socket and TCP)
+#                       instead of trusting every local connection (the default, for throwaway test clusters).
 #                       PG_OPTIONS (optional) replaces the throughput settings below, e.g. PG_OPTIONS="" keeps
 #                       PostgreSQL's durable defaults (fsync on) for data that should survive a machine crash.
 # pg_run DIR PORT    -> the same, with the server as a child of the caller that dies with it (see below); PG_PID.
@@ -89,8 +91,17 @@ pg_init() {
   fi
   if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
     rm -rf "$PG_DIR/data"
-    pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust --encoding=UTF8 --locale=C --no-sync >"$PG_DIR/initdb.log" 2>&1 \
-      || { cat "$PG_DIR/initdb.log" >&2; return 1; }
+    local auth=(--auth=trust) pwfile=""
+    if [ -n "${PG_SUPERUSER_PASSWORD:-}" ]; then
+      # initdb reads the password from a file (never the command line); as root it runs as the cluster's owner.
+      pwfile="$(mktemp /tmp/pg-pw.XXXXXX)" && printf '%s\n' "$PG_SUPERUSER_PASSWORD" >"$pwfile" || return 1
+      if [ -n "$PG_RUN_AS" ]; then chown "$PG_RUN_AS" "$pwfile"; fi
+      auth=(--auth=scram-sha-256 --pwfile="$pwfile")
+    fi
+    pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres "${auth[@]}" --encoding=UTF8 --locale=C --no-sync >"$PG_DIR/initdb.log" 2>&1
+    local status=$?
+    if [ -n "$pwfile" ]; then rm -f "$pwfile"; fi
+    [ "$status" -eq 0 ] || { cat "$PG_DIR/initdb.log" >&2; return 1; }
   fi
   export PG_BIN PG_DIR PG_RUN_AS
 }

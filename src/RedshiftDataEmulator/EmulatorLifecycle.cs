@@ -14,6 +14,11 @@ internal sealed class EmulatorLifecycle(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!options.Value.VerifiesSignatures)
+        {
+            logger.UnsignedRequestsAllowed();
+        }
+
         await store.EnsureSchemaAsync(cancellationToken);
         await runner.RecoverAsync(cancellationToken);
         _purge = PurgeLoopAsync(_stopping.Token);

@@ -21,4 +21,8 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Purged {Count} statements older than the retention")]
     public static partial void Purged(this ILogger logger, int count);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning,
+        Message = "Signature checking is off (Emulator:AllowUnsigned=true): any process that reaches this loopback address can run SQL through the emulator")]
+    public static partial void UnsignedRequestsAllowed(this ILogger logger);
 }

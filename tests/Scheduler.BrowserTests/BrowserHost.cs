@@ -64,7 +64,13 @@ public sealed class BrowserHost : IAsyncDisposable
 
         var emulator = EmulatorApplication.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Warehouse"] = warehouse });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Warehouse"] = warehouse,
+                // The key pair the scheduler signs with (below): the emulator checks signatures.
+                ["Emulator:AccessKeyId"] = "AKIDBROWSER",
+                ["Emulator:SecretAccessKey"] = "browser-secret",
+            });
             builder.Logging.ClearProviders();
         });
         await emulator.StartAsync();

@@ -1,19 +1,39 @@
 // Conformance checks: the official AWS SDK for JavaScript (@aws-sdk/client-redshift-data) against the emulator,
 // with SigV4 checking on. Every response must be parsed by the client without complaint.
-// Env: EMULATOR_URL, EMULATOR_ACCESS_KEY_ID, EMULATOR_SECRET_ACCESS_KEY. Prints one line per check and
-// "checks: N passed, M failed" at the end.
+// Env: EMULATOR_URL, EMULATOR_ACCESS_KEY_ID, EMULATOR_SECRET_ACCESS_KEY, and the limits run.sh starts it with:
+// EMULATOR_CAP (Emulator:MaxActiveStatements), EMULATOR_V2_QUOTA (Emulator:Quotas:GetStatementResultV2).
+// Prints one line per check and "checks: N passed, M failed" at the end.
 import assert from "node:assert/strict";
+import { createHash, createHmac } from "node:crypto";
 import {
   RedshiftDataClient, RedshiftDataServiceException, BatchExecuteStatementCommand, ExecuteStatementCommand,
-  DescribeStatementCommand, GetStatementResultCommand, CancelStatementCommand, ListStatementsCommand,
-  ValidationException, ResourceNotFoundException, InternalServerException,
+  DescribeStatementCommand, GetStatementResultCommand, GetStatementResultV2Command, CancelStatementCommand, ListStatementsCommand,
+  ValidationException, ResourceNotFoundException, InternalServerException, ActiveStatementsExceededException,
 } from "@aws-sdk/client-redshift-data";
+import { SignatureV4 } from "@smithy/signature-v4";
 
 const endpoint = process.env.EMULATOR_URL;
 const credentials = { accessKeyId: process.env.EMULATOR_ACCESS_KEY_ID, secretAccessKey: process.env.EMULATOR_SECRET_ACCESS_KEY, sessionToken: "conformance" };
 const client = new RedshiftDataClient({ region: "us-east-1", endpoint, credentials, maxAttempts: 1 });
 const target = { Database: "dev", WorkgroupName: "conformance" };
 const run = `c${Date.now()}`;
+
+const cap = Number(process.env.EMULATOR_CAP ?? 0);
+const v2Quota = Number(process.env.EMULATOR_V2_QUOTA ?? 0);
+
+// /_emulator/* is signed like the Data API (any service name and region; the emulator checks key and signature).
+const adminSigner = new SignatureV4({
+  service: "redshift-data", region: "us-east-1", credentials,
+  sha256: class { constructor(secret) { this.h = secret ? createHmac("sha256", secret) : createHash("sha256"); }
+    update(data) { this.h.update(data); } async digest() { return new Uint8Array(this.h.digest()); } },
+});
+async function admin(path, { method = "GET", body } = {}) {
+  const url = new URL(path, endpoint);
+  const headers = { host: url.host, ...(body === undefined ? {} : { "content-type": "application/json" }) };
+  const signed = await adminSigner.sign({ method, protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname, headers, body });
+  const { host, ...sendHeaders } = signed.headers;
+  return fetch(url, { method, headers: sendHeaders, body });
+}
 
 let passed = 0, failed = 0;
 async function check(name, fn) {
@@ -139,7 +159,7 @@ await check("ClientToken: the same token returns the same Id and runs the SQL on
   const c = await client.send(new BatchExecuteStatementCommand(input));
   assert.equal(b.Id, a.Id);
   assert.equal(c.Id, a.Id);
-  const log = await (await fetch(new URL("/_emulator/statements", endpoint))).json();
+  const log = await (await admin("/_emulator/statements")).json();
   const mine = log.filter((s) => s.clientToken === `${run}-token`);
   assert.equal(mine.length, 1);
   assert.equal(mine[0].executions, 1);
@@ -200,7 +220,7 @@ await check("SerializationException (400): malformed JSON", async () => {
 });
 
 async function setFaults(body) {
-  const r = await fetch(new URL("/_emulator/faults", endpoint), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const r = await admin("/_emulator/faults", { method: "POST", body: JSON.stringify(body) });
   assert.equal(r.status, 200);
 }
 
@@ -223,6 +243,78 @@ await check("InternalServerException (500) is parsed as the modelled exception",
     assert.equal(e.$fault, "server");
   } finally { await setFaults({}); }
   await client.send(new ListStatementsCommand({}));
+});
+
+await check("BatchExecuteStatement with Parameters: bound in every statement, a quote-breaking value stored intact", async () => {
+  const hostile = "x'); DROP TABLE conf_params; --";
+  const s = await client.send(new BatchExecuteStatementCommand({
+    ...target, StatementName: `${run}-params`,
+    Sqls: ["create table conf_params (d date, note text)", "insert into conf_params values (:run_date::date, :note)",
+      "insert into conf_params select d + 1, note || '!' from conf_params where note = :note", "select d::text, note from conf_params order by d"],
+    Parameters: [{ name: "run_date", value: "2026-12-01" }, { name: "note", value: hostile }],
+  }));
+  const d = await waitForEnd(s.Id);
+  assert.equal(d.Status, "FINISHED", d.Error);
+  const r = await client.send(new GetStatementResultCommand({ Id: `${s.Id}:4` }));
+  assert.deepEqual(r.Records.map((row) => [row[0].stringValue, row[1].stringValue]), [["2026-12-01", hostile], ["2026-12-02", `${hostile}!`]]);
+  const listed = await client.send(new ListStatementsCommand({ StatementName: `${run}-params`, Status: "ALL" }));
+  assert.deepEqual(listed.Statements[0].QueryParameters, [{ name: "run_date", value: "2026-12-01" }, { name: "note", value: hostile }]);
+});
+
+await check("ValidationException (400): a batch parameter no statement uses", async () => {
+  const e = await expectError(client.send(new BatchExecuteStatementCommand({
+    ...target, Sqls: ["select :a", "select 2"], Parameters: [{ name: "a", value: "1" }, { name: "unused", value: "2" }],
+  })), "ValidationException", 400);
+  assert.ok(e instanceof ValidationException);
+  assert.match(e.message, /unused/);
+});
+
+await check("ActiveStatementsExceededException (400) beyond Emulator:MaxActiveStatements on one workgroup, not on another", async () => {
+  assert.ok(cap > 0, "run.sh sets EMULATOR_CAP");
+  const full = { Database: "dev", WorkgroupName: `${run}-full` };
+  const ids = [];
+  try {
+    for (let i = 0; i < cap; i++) ids.push((await client.send(new ExecuteStatementCommand({ ...full, Sql: "/* emulator: sleep=600 */ select 1" }))).Id);
+    const e = await expectError(client.send(new BatchExecuteStatementCommand({ ...full, Sqls: ["select 1"] })), "ActiveStatementsExceededException", 400);
+    assert.ok(e instanceof ActiveStatementsExceededException);
+    assert.equal(e.$fault, "client");
+    await client.send(new ExecuteStatementCommand({ ...target, Sql: "select 1" }));
+    const limits = await (await admin("/_emulator/limits")).json();
+    const mine = limits.targets.find((t) => t.workgroupName === full.WorkgroupName);
+    assert.equal(mine.peakActive, cap);
+    assert.equal(mine.refused, 1);
+  } finally {
+    for (const id of ids) await client.send(new CancelStatementCommand({ Id: id }));
+  }
+  await client.send(new ExecuteStatementCommand({ ...full, Sql: "select 1" }));
+});
+
+await check("ThrottlingException (400, Rate exceeded) beyond Emulator:Quotas:GetStatementResultV2 calls in a second", async () => {
+  assert.ok(v2Quota > 0, "run.sh sets EMULATOR_V2_QUOTA");
+  // 2 x quota + 1 calls at once: however they straddle a second boundary, one second holds more than the quota.
+  const calls = await Promise.allSettled(Array.from({ length: 2 * v2Quota + 1 },
+    () => client.send(new GetStatementResultV2Command({ Id: "11111111-2222-4333-8444-555555555555" }))));
+  const throttled = calls.filter((c) => c.status === "rejected" && c.reason.name === "ThrottlingException");
+  assert.ok(throttled.length >= 1, `no ThrottlingException among ${calls.map((c) => c.reason?.name).join(", ")}`);
+  const e = throttled[0].reason;
+  assert.ok(e instanceof RedshiftDataServiceException);
+  assert.equal(e.message, "Rate exceeded");
+  assert.equal(e.$metadata.httpStatusCode, 400);
+  assert.ok(calls.every((c) => c.status === "rejected" && ["ThrottlingException", "ResourceNotFoundException"].includes(c.reason.name)));
+  const limits = await (await admin("/_emulator/limits")).json();
+  assert.equal(limits.operations.find((o) => o.operation === "GetStatementResultV2").throttled, throttled.length);
+});
+
+await check("/_emulator/* refuses unsigned requests; /_emulator/health answers", async () => {
+  for (const path of ["/_emulator/statements", "/_emulator/limits"]) {
+    const r = await fetch(new URL(path, endpoint));
+    assert.equal(r.status, 400, path);
+    assert.equal((await r.json()).__type, "MissingAuthenticationTokenException");
+  }
+  const f = await fetch(new URL("/_emulator/faults", endpoint), { method: "POST", headers: { "content-type": "application/json" }, body: '{"errorRate":1}' });
+  assert.equal(f.status, 400);
+  await client.send(new ListStatementsCommand({}));
+  assert.equal((await fetch(new URL("/_emulator/health", endpoint))).status, 200);
 });
 
 console.log(`checks: ${passed} passed, ${failed} failed`);

@@ -38,8 +38,11 @@ fi
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 log="$(mktemp /tmp/conformance-emulator.XXXXXX.log)"
 access_key="AKIDCONFORMANCE"; secret_key="conformance-secret-$RANDOM$RANDOM"
+# A small cap per workgroup and a quota on an operation no other check uses, for the limits checks.
+cap=5; v2_quota=2
 dotnet "$dll" --urls "http://127.0.0.1:$port" --ConnectionStrings:Warehouse "$warehouse" \
   --Emulator:AccessKeyId "$access_key" --Emulator:SecretAccessKey "$secret_key" --Emulator:ResultPageRows 2 \
+  --Emulator:MaxActiveStatements "$cap" --Emulator:Quotas:GetStatementResultV2 "$v2_quota" \
   --Logging:LogLevel:Default Warning >"$log" 2>&1 &
 emulator_pid=$!
 cleanup() {
@@ -61,7 +64,7 @@ fi
 
 out="$(mktemp)"
 EMULATOR_URL="http://127.0.0.1:$port" EMULATOR_ACCESS_KEY_ID="$access_key" EMULATOR_SECRET_ACCESS_KEY="$secret_key" \
-  node "$here/checks.mjs" | tee "$out"
+  EMULATOR_CAP="$cap" EMULATOR_V2_QUOTA="$v2_quota" node "$here/checks.mjs" | tee "$out"
 line="$(grep -E '^checks: [0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)"
 rm -f "$out"
 if [ -z "$line" ]; then

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RedshiftDataEmulator.Faults;
+using RedshiftDataEmulator.Limits;
 using RedshiftDataEmulator.Statements;
 
 namespace RedshiftDataEmulator.Admin;
 
-/// <summary><c>/_emulator/*</c>: the submission log and fault injection, for tests.</summary>
+/// <summary><c>/_emulator/*</c>: the submission log, fault injection and limits, for tests (guarded by <see cref="AdminAccess"/>).</summary>
 internal static class AdminEndpoints
 {
     public static void MapAdminEndpoints(this WebApplication app)
@@ -18,6 +19,16 @@ internal static class AdminEndpoints
         });
 
         app.MapGet("/_emulator/faults", (FaultInjector faults) => Results.Ok(faults.Settings));
+
+        app.MapGet("/_emulator/limits", (ActiveStatementLimiter active, CallQuota quota, IOptions<EmulatorOptions> options) =>
+            Results.Ok(new LimitsReport(options.Value.MaxActiveStatements, active.Report(), quota.Report())));
+
+        app.MapPost("/_emulator/limits/reset", (ActiveStatementLimiter active, CallQuota quota, IOptions<EmulatorOptions> options) =>
+        {
+            active.ResetPeaks();
+            quota.Reset();
+            return Results.Ok(new LimitsReport(options.Value.MaxActiveStatements, active.Report(), quota.Report()));
+        });
 
         app.MapPost("/_emulator/faults", async (HttpRequest request, FaultInjector faults, CancellationToken cancellationToken) =>
         {

@@ -39,6 +39,11 @@ public sealed class ApiException : Exception
 
     internal static ApiException Validation(string message) => new(400, "ValidationException", message);
 
+    internal static ApiException Missing(string member) =>
+        Validation($"1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null");
+
+    internal static ApiException Serialization(string message) => new(400, "SerializationException", message);
+
     internal static ApiException NotFound(string id) =>
         new(404, "ResourceNotFoundException", "Query does not exist.", id);
 }

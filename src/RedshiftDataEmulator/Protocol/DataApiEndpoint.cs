@@ -2,10 +2,16 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RedshiftDataEmulator.Faults;
+using RedshiftDataEmulator.Limits;
+using RedshiftDataEmulator.Protocol.Model;
+using RedshiftDataEmulator.Protocol.Operations;
 
 namespace RedshiftDataEmulator.Protocol;
 
-/// <summary><c>POST /</c>: AWS JSON 1.1 framing, SigV4, faults, then the operation; errors as AWS writes them.</summary>
+/// <summary>
+/// <c>POST /</c>: AWS JSON 1.1 framing, SigV4 (headers before the body), the body's bound, the operation's quota, faults,
+/// then the operation's handler; errors as AWS writes them.
+/// </summary>
 internal static class DataApiEndpoint
 {
     private const string ContentType = "application/x-amz-json-1.1";
@@ -21,13 +27,15 @@ internal static class DataApiEndpoint
         var operation = "";
         try
         {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer, cancellationToken);
-            var body = buffer.ToArray();
-
-            if (options.VerifiesSignatures)
+            // The headers are checked first: an unsigned or foreign request, or one declaring a body over the limit,
+            // is refused before a byte of its body is read.
+            var authorization = options.VerifiesSignatures
+                ? SigV4Verifier.CheckHeaders(context.Request, options, services.GetRequiredService<TimeProvider>().GetUtcNow())
+                : null;
+            var body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBytes, "Emulator:MaxRequestBytes", cancellationToken);
+            if (authorization is not null)
             {
-                SigV4Verifier.Verify(context.Request, body, options, services.GetRequiredService<TimeProvider>().GetUtcNow());
+                SigV4Verifier.VerifySignature(authorization, context.Request, body, options);
             }
 
             var target = context.Request.Headers["X-Amz-Target"].ToString();
@@ -38,9 +46,11 @@ internal static class DataApiEndpoint
             }
 
             operation = target[TargetPrefix.Length..];
+            var handler = services.GetRequiredService<DataApiOperations>().Get(operation);
+            // The quota before anything else, as the service throttles; a throttled or faulted call does nothing more.
+            services.GetRequiredService<CallQuota>().Admit(operation);
             await services.GetRequiredService<FaultInjector>().ApplyAsync(cancellationToken);
-            var request = JsonRequest.Parse(body);
-            var response = await services.GetRequiredService<DataApi>().InvokeAsync(operation, request, cancellationToken);
+            var response = await handler.InvokeAsync(body, cancellationToken);
             context.Response.StatusCode = 200;
             context.Response.ContentType = ContentType;
             await context.Response.Body.WriteAsync(response, cancellationToken);
@@ -62,7 +72,7 @@ internal static class DataApiEndpoint
         }
     }
 
-    private static async Task WriteErrorAsync(HttpContext context, ApiException error, CancellationToken cancellationToken)
+    internal static async Task WriteErrorAsync(HttpContext context, ApiException error, CancellationToken cancellationToken)
     {
         if (context.Response.HasStarted)
         {
@@ -72,17 +82,9 @@ internal static class DataApiEndpoint
         context.Response.StatusCode = error.StatusCode;
         context.Response.ContentType = ContentType;
         context.Response.Headers["x-amzn-ErrorType"] = error.ErrorType;
-        var body = JsonResponse.Write(w =>
-        {
-            w.WriteString("__type", error.ErrorType);
-            w.WriteString("message", error.Message);
-            if (error.ResourceId is not null)
-            {
-                w.WriteString("ResourceId", error.ResourceId);
-            }
-        });
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new ErrorResponse { Type = error.ErrorType, Message = error.Message, ResourceId = error.ResourceId },
+            DataApiJsonContext.Default.ErrorResponse);
         await context.Response.Body.WriteAsync(body, cancellationToken);
     }
-
-    internal static JsonSerializerOptions AdminJson { get; } = new(JsonSerializerDefaults.Web);
 }

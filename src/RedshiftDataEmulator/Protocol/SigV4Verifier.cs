@@ -13,7 +13,15 @@ internal static class SigV4Verifier
 {
     private const string Algorithm = "AWS4-HMAC-SHA256";
 
-    public static void Verify(HttpRequest request, byte[] body, EmulatorOptions options, DateTimeOffset now)
+    /// <summary>Both checks; for bodies already in memory.</summary>
+    public static void Verify(HttpRequest request, byte[] body, EmulatorOptions options, DateTimeOffset now) =>
+        VerifySignature(CheckHeaders(request, options, now), request, body, options);
+
+    /// <summary>
+    /// Everything the headers alone decide (a signature is there, its key is ours, its date is fresh), so that an
+    /// unsigned or foreign request is refused before its body is read.
+    /// </summary>
+    public static SigV4Authorization CheckHeaders(HttpRequest request, EmulatorOptions options, DateTimeOffset now)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (string.IsNullOrEmpty(authorization))
@@ -81,6 +89,13 @@ internal static class SigV4Verifier
             throw new ApiException(403, "InvalidSignatureException", $"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{scope[1]}' != '{amzDate[..8]}', from '{amzDate}'.");
         }
 
+        return new SigV4Authorization(scope, signedHeaders, signature, amzDate);
+    }
+
+    /// <summary>Recomputes the signature over the request and its body; a mismatch is InvalidSignatureException (403).</summary>
+    public static void VerifySignature(SigV4Authorization authorization, HttpRequest request, byte[] body, EmulatorOptions options)
+    {
+        var (scope, signedHeaders, signature, amzDate) = authorization;
         var payloadHash = Convert.ToHexStringLower(SHA256.HashData(body));
         // The canonical request carries the hash of the body as received, so a changed body fails the signature (403).
         var canonical = new StringBuilder();

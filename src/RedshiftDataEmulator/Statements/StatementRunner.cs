@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using RedshiftDataEmulator.Limits;
 
 namespace RedshiftDataEmulator.Statements;
 
@@ -11,7 +12,8 @@ namespace RedshiftDataEmulator.Statements;
 /// a statement's end without polling the database.
 /// </summary>
 internal sealed class StatementRunner(
-    StatementStore store, WarehouseDataSource warehouse, TimeProvider timeProvider, ILogger<StatementRunner> logger) : IAsyncDisposable
+    StatementStore store, WarehouseDataSource warehouse, ActiveStatementLimiter limiter, TimeProvider timeProvider, ILogger<StatementRunner> logger)
+    : IAsyncDisposable
 {
     /// <summary>The application_name prefix of the connections that run statements, so a restart can find leftovers.</summary>
     public const string ApplicationNamePrefix = "redshift-emulator-run:";
@@ -163,6 +165,7 @@ internal sealed class StatementRunner(
         finally
         {
             _active.TryRemove(statement.Id, out _);
+            limiter.Release(StatementTarget.Of(statement));
             execution.Completed.TrySetResult();
             execution.Cancel.Dispose();
         }

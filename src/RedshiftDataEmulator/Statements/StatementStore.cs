@@ -138,6 +138,19 @@ internal sealed class StatementStore(StateDataSource state, IOptions<EmulatorOpt
         return (statement, true);
     }
 
+    /// <summary>The live statement a ClientToken maps to, or null.</summary>
+    public async Task<StatementRecord?> FindByClientTokenAsync(
+        string clientToken, DateTimeOffset tokenCutoff, DateTimeOffset retentionCutoff, CancellationToken cancellationToken)
+    {
+        var list = await QueryAsync("s.client_token = @t AND s.created_at > @tc AND s.created_at > @rc", p =>
+        {
+            p.AddWithValue("t", clientToken);
+            p.AddWithValue("tc", tokenCutoff);
+            p.AddWithValue("rc", retentionCutoff);
+        }, "ORDER BY s.created_at DESC LIMIT 1", cancellationToken);
+        return list.Count == 0 ? null : list[0];
+    }
+
     public async Task<StatementRecord?> GetAsync(Guid id, DateTimeOffset retentionCutoff, CancellationToken cancellationToken)
     {
         var list = await QueryAsync("s.id = @id AND s.created_at > @rc", p =>

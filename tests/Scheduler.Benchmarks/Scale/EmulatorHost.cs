@@ -7,6 +7,10 @@ namespace Scheduler.Benchmarks.Scale;
 /// <summary>The Redshift Data API emulator, in this process, on its own warehouse database, with a call log.</summary>
 internal sealed class EmulatorHost : IAsyncDisposable
 {
+    public const string AccessKeyId = "AKIDBENCHMARK";
+
+    public const string SecretAccessKey = "benchmark-secret";
+
     private readonly WebApplication _app;
 
     private EmulatorHost(WebApplication app, string url, EmulatorCallLog calls)
@@ -29,6 +33,12 @@ internal sealed class EmulatorHost : IAsyncDisposable
             $"--ConnectionStrings:Warehouse={warehouseConnectionString}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
+            // The key pair the scheduler instances sign with: the emulator checks signatures.
+            $"--Emulator:AccessKeyId={AccessKeyId}",
+            $"--Emulator:SecretAccessKey={SecretAccessKey}",
+            // Today's scenarios start thousands of runs on one workgroup and the scheduler has no per-target cap yet;
+            // a scenario that exercises Redshift's cap turns it on.
+            "--Emulator:MaxActiveStatements=0",
         ]);
         var calls = new EmulatorCallLog();
         calls.Attach(app);
@@ -39,7 +49,7 @@ internal sealed class EmulatorHost : IAsyncDisposable
     /// <summary>The emulator's own submission log (GET /_emulator/statements).</summary>
     public async Task<IReadOnlyList<EmulatedStatement>> GetStatementsAsync(CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromMinutes(2) };
+        using var http = Scheduler.Testing.Aws.SigV4SigningHandler.CreateClient(new Uri(Url), AccessKeyId, SecretAccessKey, TimeSpan.FromMinutes(2));
         await using var stream = await http.GetStreamAsync(new Uri("/_emulator/statements", UriKind.Relative), cancellationToken);
         using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
         var root = document.RootElement;

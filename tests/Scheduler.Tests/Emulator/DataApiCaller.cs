@@ -7,15 +7,20 @@ namespace Scheduler.Tests.Emulator;
 /// <summary>Raw AWS JSON 1.1 calls to the emulator, for tests that check the wire.</summary>
 internal static class DataApiCaller
 {
+    public static Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> CallAsync(
+        this RunningEmulator emulator, string operation, object body, CancellationToken cancellationToken = default) =>
+        emulator.CallAsync(operation, body, emulator.HttpClient, cancellationToken);
+
+    /// <summary>A raw call through <paramref name="client"/> (e.g. an unsigned one).</summary>
     public static async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> CallAsync(
-        this RunningEmulator emulator, string operation, object body, CancellationToken cancellationToken = default)
+        this RunningEmulator emulator, string operation, object body, HttpClient client, CancellationToken cancellationToken = default)
     {
         var json = body as string ?? JsonSerializer.Serialize(body);
         using var request = new HttpRequestMessage(HttpMethod.Post, emulator.BaseAddress);
         request.Headers.TryAddWithoutValidation("X-Amz-Target", $"RedshiftData.{operation}");
         request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
         request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-amz-json-1.1");
-        var response = await emulator.HttpClient.SendAsync(request, cancellationToken);
+        var response = await client.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         using var document = JsonDocument.Parse(text.Length == 0 ? "{}" : text);
         return (response.StatusCode, document.RootElement.Clone(), response);

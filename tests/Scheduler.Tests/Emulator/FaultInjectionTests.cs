@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.Tests.Emulator;
@@ -48,13 +49,26 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     [Fact]
     public async Task Call_IsDelayed_WhenLatencyIsSet()
     {
-        await _emulator.SetFaultsAsync(throttleRate: 0, errorRate: 0, latencyMs: 300);
-        var started = System.Diagnostics.Stopwatch.StartNew();
+        // The latency waits on the emulator's clock: a fake one shows the call held until it has advanced.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var server = await PostgresServer.GetAsync();
+        await using var emulator = await RunningEmulator.StartAsync(await server.CreateDatabaseAsync("emulator_latency"), timeProvider: clock);
+        await emulator.SetFaultsAsync(throttleRate: 0, errorRate: 0, latencyMs: 300);
 
-        await _emulator.OkAsync("ListStatements", new { Status = "ALL" });
-        await _emulator.ClearFaultsAsync();
+        var call = emulator.OkAsync("ListStatements", new { Status = "ALL" });
+        var early = await Task.WhenAny(call, Task.Delay(TimeSpan.FromMilliseconds(200)));
+        // Advance until it answers: the request may reach its delay only after a first advance on a busy machine.
+        var advanced = 0;
+        while (!call.IsCompleted)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(300));
+            advanced++;
+            await Task.WhenAny(call, Task.Delay(TimeSpan.FromMilliseconds(50)));
+        }
 
-        Assert.True(started.ElapsedMilliseconds >= 290, $"took {started.ElapsedMilliseconds} ms");
+        await call;
+        Assert.NotSame(call, early);
+        Assert.True(advanced >= 1);
     }
 
     [Fact]

@@ -63,7 +63,8 @@ public sealed class SignatureTests : IAsyncLifetime
     [Fact]
     public async Task Call_IsRejected_WhenUnsigned()
     {
-        var (status, json, response) = await _emulator.CallAsync("ListStatements", "{}");
+        using var unsigned = _emulator.CreateUnsignedClient();
+        var (status, json, response) = await _emulator.CallAsync("ListStatements", "{}", unsigned);
         response.Dispose();
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
@@ -100,7 +101,8 @@ public sealed class SignatureTests : IAsyncLifetime
             request.Headers.TryAddWithoutValidation(header.Key, header.Value);
         }
 
-        using var response = await _emulator.HttpClient.SendAsync(request);
+        using var unsigned = _emulator.CreateUnsignedClient();
+        using var response = await unsigned.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 }

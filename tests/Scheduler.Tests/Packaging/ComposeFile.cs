@@ -73,7 +73,7 @@ internal sealed partial class ComposeFile
             }
         }
 
-        var ports = new List<(int Host, int Container)>();
+        var ports = new List<(int Host, int Container, string? HostIp)>();
         if (TryGet(node, "ports") is YamlSequenceNode portList)
         {
             foreach (var item in portList.Children)
@@ -85,7 +85,9 @@ internal sealed partial class ComposeFile
                     throw new FormatException($"{path}: services.{name}.ports '{spec}': expected HOST:CONTAINER.");
                 }
 
-                ports.Add((int.Parse(parts[^2], CultureInfo.InvariantCulture), int.Parse(parts[^1].Split('/')[0], CultureInfo.InvariantCulture)));
+                // HOST_IP:HOST:CONTAINER or HOST:CONTAINER (then compose publishes on every interface).
+                ports.Add((int.Parse(parts[^2], CultureInfo.InvariantCulture), int.Parse(parts[^1].Split('/')[0], CultureInfo.InvariantCulture),
+                    parts.Length > 2 ? string.Join(':', parts[..^2]) : null));
             }
         }
 

@@ -7,7 +7,7 @@ internal sealed record ComposeService(
     string? BuildContext,
     string? Dockerfile,
     IReadOnlyDictionary<string, string> Environment,
-    IReadOnlyList<(int Host, int Container)> Ports,
+    IReadOnlyList<(int Host, int Container, string? HostIp)> Ports,
     IReadOnlyList<string>? HealthcheckTest,
     IReadOnlyDictionary<string, string?> DependsOn,
     IReadOnlyList<string> Volumes);

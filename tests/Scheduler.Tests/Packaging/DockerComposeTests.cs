@@ -114,6 +114,41 @@ public sealed partial class DockerComposeTests
     }
 
     [Fact]
+    public void PublishedPorts_BindLoopbackOnly()
+    {
+        var ports = Compose.Services.Values.SelectMany(s => s.Ports.Select(p => (s.Name, p.Host, p.HostIp))).ToList();
+
+        Assert.NotEmpty(ports);
+        Assert.All(ports, p => Assert.True(p.HostIp == "127.0.0.1",
+            $"services.{p.Name}.ports publishes {p.Host} on {p.HostIp ?? "every interface"}: write \"127.0.0.1:{p.Host}:…\""));
+    }
+
+    [Fact]
+    public void Emulator_ChecksSignatures_AndPostgresRequiresPasswords()
+    {
+        var emulator = Compose.Services["emulator"].Environment;
+        var postgres = Compose.Services["postgres"].Environment;
+
+        Assert.False(string.IsNullOrEmpty(emulator.GetValueOrDefault("Emulator__AccessKeyId")));
+        Assert.False(string.IsNullOrEmpty(emulator.GetValueOrDefault("Emulator__SecretAccessKey")));
+        Assert.NotEqual("true", emulator.GetValueOrDefault("Emulator__AllowUnsigned")?.ToLowerInvariant());
+        Assert.NotEqual("trust", postgres.GetValueOrDefault("POSTGRES_HOST_AUTH_METHOD"));
+        Assert.False(string.IsNullOrEmpty(postgres.GetValueOrDefault("POSTGRES_PASSWORD")));
+    }
+
+    [Fact]
+    public void LocalCluster_RequiresAPassword_NotTrust()
+    {
+        var runLocal = File.ReadAllText(RepositoryFiles.PathOf("scripts/run-local"));
+        var postgres = File.ReadAllText(RepositoryFiles.PathOf("scripts/lib/postgres.sh"));
+
+        // run-local gives its cluster a password; the helper then initialises it with scram-sha-256, not trust.
+        Assert.Matches(@"PG_SUPERUSER_PASSWORD=""\$pg_password""[^\n]*pg_run ", runLocal);
+        Assert.Matches(@"auth=\(--auth=scram-sha-256 --pwfile=", postgres);
+        Assert.Contains("Password=$pg_password", runLocal, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SchedulerAddresses_PointAtTheEmulatorAndPostgresServices()
     {
         var scheduler = Compose.Services["scheduler"].Environment;

@@ -105,6 +105,16 @@ public sealed partial class DockerfileTests
         Assert.Contains($"127.0.0.1:{port}/", healthcheck.Arguments, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void EmulatorImage_NeverAcceptsUnsignedRequests()
+    {
+        var final = Dockerfile.Load(RepositoryFiles.PathOf("src/RedshiftDataEmulator/Dockerfile")).FinalStage;
+
+        // The image listens on every interface of its container; there the emulator must require signatures.
+        Assert.DoesNotContain(final, i => i.Keyword is "ENV" or "ARG" && i.Arguments.Contains("AllowUnsigned", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(final, i => i.Keyword is "ENTRYPOINT" or "CMD" && i.Arguments.Contains("AllowUnsigned", StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>A COPY source as a path relative to the build context (the repository root).</summary>
     private static string ContextPath(string source) => source.StartsWith("./", StringComparison.Ordinal) ? source[2..] : source.TrimStart('/');
 

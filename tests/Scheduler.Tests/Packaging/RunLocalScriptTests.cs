@@ -22,6 +22,7 @@ public sealed partial class RunLocalScriptTests : IDisposable
     private readonly int _emulatorPort = FreePort();
     private readonly int _postgresPort = FreePort();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private HttpClient? _emulator;
 
     public RunLocalScriptTests()
     {
@@ -34,6 +35,7 @@ public sealed partial class RunLocalScriptTests : IDisposable
     public void Dispose()
     {
         _http.Dispose();
+        _emulator?.Dispose();
         try
         {
             Directory.Delete(_state, recursive: true);
@@ -54,7 +56,15 @@ public sealed partial class RunLocalScriptTests : IDisposable
             Assert.Contains("Loading the sample warehouse (2000 orders", first.Output, StringComparison.Ordinal);
 
             Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri($"http://127.0.0.1:{_schedulerPort}/healthz"))).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri($"http://127.0.0.1:{_emulatorPort}/_emulator/statements"))).StatusCode);
+            // The emulator's admin endpoints need the stack's signature; the cluster needs its password.
+            Assert.Equal(HttpStatusCode.BadRequest, (await _http.GetAsync(new Uri($"http://127.0.0.1:{_emulatorPort}/_emulator/statements"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Emulator().GetAsync(new Uri($"http://127.0.0.1:{_emulatorPort}/_emulator/statements"))).StatusCode);
+            var unauthenticated = await Assert.ThrowsAsync<PostgresException>(async () =>
+            {
+                await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={_postgresPort};Username=postgres;Password=wrong;Database=postgres;Pooling=false");
+                await connection.OpenAsync();
+            });
+            Assert.Equal("28P01", unauthenticated.SqlState);
             Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri($"http://127.0.0.1:{_schedulerPort}/hangfire"))).StatusCode);
 
             runId = await TriggerSampleMartAsync();
@@ -63,7 +73,7 @@ public sealed partial class RunLocalScriptTests : IDisposable
             Assert.True(await CountMartRowsAsync() > 0, "mart_customer_summary is empty after a successful run");
 
             // Exactly one batch reached the emulator, and its SQL ran once.
-            using var statements = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"http://127.0.0.1:{_emulatorPort}/_emulator/statements")));
+            using var statements = JsonDocument.Parse(await Emulator().GetStringAsync(new Uri($"http://127.0.0.1:{_emulatorPort}/_emulator/statements")));
             var statement = Assert.Single(statements.RootElement.EnumerateArray());
             Assert.Equal("FINISHED", statement.GetProperty("status").GetString());
             Assert.Equal(1, statement.GetProperty("executions").GetInt32());
@@ -191,11 +201,18 @@ public sealed partial class RunLocalScriptTests : IDisposable
         return rows;
     }
 
-    private string SchedulerDatabase => $"Host=127.0.0.1;Port={_postgresPort};Username=postgres;Database=scheduler;Pooling=false";
+    private string SchedulerDatabase => $"Host=127.0.0.1;Port={_postgresPort};Username=postgres;Password={Password};Database=scheduler;Pooling=false";
+
+    /// <summary>The cluster's superuser password, which run-local keeps in its state folder.</summary>
+    private string Password => File.ReadAllText(Path.Combine(_state, "postgres.password")).Trim();
+
+    /// <summary>A client signing with the key pair run-local gives the emulator (and the scheduler).</summary>
+    private HttpClient Emulator() => _emulator ??= Scheduler.Testing.Aws.SigV4SigningHandler.CreateClient(
+        new Uri($"http://127.0.0.1:{_emulatorPort}/"), "LOCALSTACKKEY", "local-secret-not-for-aws", TimeSpan.FromSeconds(30));
 
     private async Task<long> CountMartRowsAsync()
     {
-        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={_postgresPort};Username=postgres;Database=warehouse;Pooling=false");
+        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={_postgresPort};Username=postgres;Password={Password};Database=warehouse;Pooling=false");
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM public.mart_customer_summary", connection);
         return (long)(await count.ExecuteScalarAsync())!;

@@ -116,6 +116,41 @@ public sealed class RedshiftDataClientEmulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BatchExecuteStatementAsync_StoresParameterValuesIntact_WhenAValueTriesToBreakOutOfItsQuotes()
+    {
+        using var sut = CreateSut();
+        const string Hostile = "x'); DROP TABLE mart_orders; --";
+
+        var submitted = await sut.BatchExecuteStatementAsync(new BatchExecuteStatementRequest
+        {
+            WorkgroupName = "etl",
+            Database = "dev",
+            Sqls =
+            [
+                "create table mart_notes (run_date date, note text)",
+                "insert into mart_notes values (:run_date::date, :note)",
+                "insert into mart_notes select :run_date::date + 1, :note || '!'",
+            ],
+            Parameters = [new SqlParameter { Name = "run_date", Value = "2026-12-01" }, new SqlParameter { Name = "note", Value = Hostile }],
+        });
+        var described = await WaitForEndAsync(sut, submitted.Id);
+
+        Assert.True(described.Status == StatusString.Finished, described.Error);
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var select = new NpgsqlCommand("select run_date::text, note from mart_notes order by run_date", connection);
+        await using var reader = await select.ExecuteReaderAsync();
+        var rows = new List<(string, string)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        Assert.Equal([("2026-12-01", Hostile), ("2026-12-02", Hostile + "!")], rows);
+        Assert.Empty(await RowsAsync());
+    }
+
+    [Fact]
     public async Task BatchExecuteStatementAsync_RunsOnce_WhenTheSameClientTokenIsSentAgain()
     {
         using var sut = CreateSut();

@@ -36,7 +36,7 @@ public sealed class RunWatcherIntegrationTests : IDisposable
                 "--Marts:quick:Poll:InitialInterval=00:05:00", "--Marts:quick:Poll:MaxInterval=00:05:00",
                 "--Marts:broken:Poll:InitialInterval=00:05:00", "--Marts:broken:Poll:MaxInterval=00:05:00",
             ],
-            builder => builder.Services.AddSingleton<AWSCredentials>(new BasicAWSCredentials("AKIDTEST", "secret")));
+            builder => builder.Services.AddSingleton<AWSCredentials>(new BasicAWSCredentials("AKIDTEST", "test-secret")));
         await app.StartAsync();
         return app;
     }

@@ -67,7 +67,7 @@ internal sealed class WatcherHarness : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton<AWSCredentials>(new BasicAWSCredentials("AKIDTEST", "secret"));
+        services.AddSingleton<AWSCredentials>(new BasicAWSCredentials("AKIDTEST", "test-secret"));
         services.AddSchedulerDatabase(configuration);
         services.AddRedshiftDataClient(configuration);
         // Count what reaches the wire: wrap the real client before the budget wraps it in turn.
