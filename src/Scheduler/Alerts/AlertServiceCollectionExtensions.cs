@@ -29,7 +29,12 @@ public static class AlertServiceCollectionExtensions
             // The job's own timeout (Alerts:Timeout) is the one that counts.
             client.Timeout = Timeout.InfiniteTimeSpan;
             client.DefaultRequestHeaders.UserAgent.ParseAdd("Scheduler-Alerts/1.0");
-        });
+        })
+            // A 307/308 would replay the POST, alert and all, to wherever the receiver points: never follow one.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, MaxResponseHeadersLength = 16 })
+            // The factory's default handlers log every request's full URL at Information, and Slack, Teams and
+            // Discord webhook URLs carry their token in the path. Our own log lines name the mart and run instead.
+            .RemoveAllLoggers();
         return services;
     }
 }

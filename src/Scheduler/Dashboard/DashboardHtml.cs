@@ -65,9 +65,22 @@ internal static class DashboardHtml
     /// Hangfire's dashboard route with its antiforgery header (read from the layout's meta tags), then show the
     /// outcome the server sends back, and go to the run's page when one was started.
     /// </summary>
-    public const string CommandScript = """
-        <div id="scheduler-outcome" class="alert" role="status" style="display:none"></div>
-        <script>
+    public const string CommandScript =
+        """<div id="scheduler-outcome" class="alert" role="status" style="display:none"></div><script>""" + CommandScriptBody + "</script>";
+
+    /// <summary>Reloads an active run's page every two seconds unless a command's outcome is showing.</summary>
+    public const string RefreshScript = "<script>" + RefreshScriptBody + "</script>";
+
+    /// <summary>
+    /// Every inline script our pages write, exactly as written: the Content-Security-Policy allows these by hash
+    /// (<c>'sha256-…'</c>) instead of allowing any inline script.
+    /// </summary>
+    public static IReadOnlyList<string> InlineScripts { get; } = [CommandScriptBody, RefreshScriptBody];
+
+    private const string RefreshScriptBody =
+        "setTimeout(function () { if (document.getElementById('scheduler-outcome').style.display === 'none') { window.location.reload(); } }, 2000);";
+
+    private const string CommandScriptBody = """
         document.addEventListener('DOMContentLoaded', function () {
           var box = document.getElementById('scheduler-outcome');
           function show(kind, text) { box.className = 'alert alert-' + kind; box.textContent = text; box.style.display = 'block'; }
@@ -97,6 +110,5 @@ internal static class DashboardHtml
             });
           });
         });
-        </script>
         """;
 }

@@ -1,6 +1,8 @@
 using Hangfire.Dashboard;
 using Scheduler.Marts;
+using Scheduler.Api;
 using Scheduler.Runs;
+using Scheduler.Security;
 
 namespace Scheduler.Dashboard;
 
@@ -47,24 +49,28 @@ public static class MartsDashboard
     private static async Task<MartsPage.Model?> LoadMartsAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
         var lastRuns = await services.GetRequiredService<IRunLedger>().GetLastRunsAsync(cancellationToken).ConfigureAwait(false);
-        return new MartsPage.Model(services.GetRequiredService<IMartCatalog>().Marts, lastRuns, services.GetRequiredService<TimeProvider>().GetUtcNow());
+        return new MartsPage.Model(services.GetRequiredService<IMartCatalog>().Marts,
+            lastRuns.ToDictionary(p => p.Key, p => SecretRedactor.Redact(p.Value), StringComparer.Ordinal), services.GetRequiredService<TimeProvider>().GetUtcNow());
     }
 
     private static async Task<RunPage.Model?> LoadRunAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
         var runId = Guid.Parse(context.UriMatch.Groups["runId"].Value);
         var run = await services.GetRequiredService<IRunLedger>().GetAsync(runId, cancellationToken).ConfigureAwait(false);
-        return run is null ? null : new RunPage.Model(run, services.GetRequiredService<TimeProvider>().GetUtcNow());
+        return run is null ? null : new RunPage.Model(SecretRedactor.Redact(run), services.GetRequiredService<TimeProvider>().GetUtcNow());
     }
 
     private static async Task<RunsPage.Model?> LoadRunsAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
         var mart = context.Request.GetQuery("mart");
         mart = string.IsNullOrWhiteSpace(mart) ? null : mart;
-        RunStatus? status = Enum.TryParse<RunStatus>(context.Request.GetQuery("status"), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
-            ? parsed
-            : null;
-        var runs = await services.GetRequiredService<IRunLedger>().ListAsync(mart, status, RunsPage.Limit, cancellationToken).ConfigureAwait(false);
+        if (!RunStatusFilter.TryParse(context.Request.GetQuery(RunStatusFilter.ParameterName), out var status, out var error))
+        {
+            throw new DashboardQueryException(error);
+        }
+
+        var runs = (await services.GetRequiredService<IRunLedger>().ListAsync(mart, status, RunsPage.Limit, cancellationToken).ConfigureAwait(false))
+            .Select(r => SecretRedactor.Redact(r)).ToList();
         var names = services.GetRequiredService<IMartCatalog>().Marts.Select(m => m.Name).ToList();
         return new RunsPage.Model(names, mart, status, runs, services.GetRequiredService<TimeProvider>().GetUtcNow());
     }

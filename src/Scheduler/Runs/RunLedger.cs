@@ -187,7 +187,7 @@ public sealed class RunLedger : IRunLedger, IDisposable
     /// </summary>
     internal async Task<RunRecord?> RecordSubmitAttemptAsync(Guid runId, IReadOnlyList<string> statements, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var subStatements = statements.Select((sql, i) => new RunSubStatement(i + 1, sql, "SUBMITTED", null, null, null)).ToList();
+        var subStatements = statements.Select((sql, i) => new RunSubStatement(i + 1, Security.SecretRedactor.Redact(sql), "SUBMITTED", null, null, null)).ToList();
         var runs = await QueryAsync(
             $"""
             UPDATE {_table}

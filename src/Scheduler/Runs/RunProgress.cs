@@ -56,7 +56,7 @@ public sealed partial class RunProgress(
             case StatusString.Failed:
                 var all = subs ?? run.SubStatements;
                 var failing = all.FirstOrDefault(s => s.Status == StatusString.Failed) ?? all.FirstOrDefault(s => s.Error is not null);
-                var error = statement.Error ?? failing?.Error ?? "no error text";
+                var error = Security.SecretRedactor.Redact(statement.Error ?? failing?.Error ?? "no error text");
                 return failing is null
                     ? new RunOutcome(RunStatus.Failed, $"Redshift reported FAILED: {error}", null, finishedAt, subs)
                     : new RunOutcome(RunStatus.Failed,
@@ -130,11 +130,11 @@ public sealed partial class RunProgress(
                 ?? (run.SqlStatements is { } sqls && index <= sqls.Count ? sqls[index - 1] : "");
             list.Add(new RunSubStatement(
                 index,
-                sql,
+                Security.SecretRedactor.Redact(sql),
                 sub.Status ?? "UNKNOWN",
                 sub.Duration is { } d ? (long)d.TotalMilliseconds : null,
                 sub.ResultRows,
-                sub.Error));
+                Security.SecretRedactor.Redact(sub.Error)));
         }
 
         return list;

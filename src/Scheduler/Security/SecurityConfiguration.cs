@@ -14,12 +14,88 @@ public static class SecurityConfiguration
 
     private static readonly HashSet<string> s_userKeys = new(StringComparer.OrdinalIgnoreCase) { "PasswordHash", "Role" };
 
-    /// <summary>Reads the configured users; problems are added to <paramref name="problems"/>.</summary>
+    /// <summary>The key of the proxies whose forwarded headers are honoured (with users configured).</summary>
+    public const string KnownProxiesKey = "Security:KnownProxies";
+
+    /// <summary>The key of the networks whose forwarded headers are honoured (with users configured).</summary>
+    public const string KnownNetworksKey = "Security:KnownNetworks";
+
+    /// <summary>
+    /// Reads the configured users, and checks that loopback mode (no user) is not exposed: problems are added to
+    /// <paramref name="problems"/>.
+    /// </summary>
     /// <returns>The valid users (an empty list means: loopback requests only).</returns>
     public static IReadOnlyList<SchedulerUser> Read(IConfiguration configuration, ICollection<ConfigurationProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(problems);
+        var users = ReadUsers(configuration, problems);
+        var hasUserSection = configuration.GetSection(UsersSection).GetChildren().Any();
+        ReadForwardedHeadersTrust(configuration, problems);
+        if (!hasUserSection)
+        {
+            LoopbackExposure.Check(configuration, problems);
+        }
+
+        return users;
+    }
+
+    /// <summary>
+    /// Reads <c>Security:KnownProxies</c> (IP addresses) and <c>Security:KnownNetworks</c> (CIDR, <c>10.0.0.0/8</c>),
+    /// each a list (<c>:0</c>, <c>:1</c>, …) or one comma-separated value.
+    /// </summary>
+    public static ForwardedHeadersTrust ReadForwardedHeadersTrust(IConfiguration configuration, ICollection<ConfigurationProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(problems);
+        var proxies = new List<System.Net.IPAddress>();
+        foreach (var (key, text) in ListValues(configuration, KnownProxiesKey))
+        {
+            if (System.Net.IPAddress.TryParse(text, out var address) && !text.Contains('/', StringComparison.Ordinal))
+            {
+                proxies.Add(address);
+            }
+            else
+            {
+                problems.Add(new(key, text, "an IP address of a reverse proxy (10.0.0.5, fd00::5); networks go under Security:KnownNetworks"));
+            }
+        }
+
+        var networks = new List<System.Net.IPNetwork>();
+        foreach (var (key, text) in ListValues(configuration, KnownNetworksKey))
+        {
+            if (text.Contains('/', StringComparison.Ordinal) && System.Net.IPNetwork.TryParse(text, out var network))
+            {
+                networks.Add(network);
+            }
+            else
+            {
+                problems.Add(new(key, text, "a network in CIDR notation with no host bits set (10.0.0.0/8, fd00::/64)"));
+            }
+        }
+
+        return new ForwardedHeadersTrust(proxies, networks);
+    }
+
+    private static IEnumerable<(string Key, string Value)> ListValues(IConfiguration configuration, string key)
+    {
+        var section = configuration.GetSection(key);
+        if (!string.IsNullOrWhiteSpace(section.Value))
+        {
+            foreach (var part in section.Value.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                yield return (key, part);
+            }
+        }
+
+        foreach (var child in section.GetChildren().Where(c => !string.IsNullOrWhiteSpace(c.Value)))
+        {
+            yield return ($"{key}:{child.Key}", child.Value!.Trim());
+        }
+    }
+
+    private static List<SchedulerUser> ReadUsers(IConfiguration configuration, ICollection<ConfigurationProblem> problems)
+    {
         var users = new List<SchedulerUser>();
         foreach (var section in configuration.GetSection(UsersSection).GetChildren())
         {

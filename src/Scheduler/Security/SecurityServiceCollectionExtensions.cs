@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.HttpOverrides;
 using Scheduler.Marts;
 
 namespace Scheduler.Security;
@@ -25,8 +28,15 @@ public static class SecurityServiceCollectionExtensions
             throw new SchedulerConfigurationException(problems);
         }
 
-        services.AddSingleton(new SchedulerUserDirectory(users));
+        var directory = new SchedulerUserDirectory(users);
+        var trust = SecurityConfiguration.ReadForwardedHeadersTrust(configuration, []);
+        services.AddSingleton(directory);
+        services.AddSingleton(trust);
         services.AddSingleton<CredentialVerifier>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<LoginFailureLog>();
+        services.AddTransient<IStartupFilter, SecurityStartupFilter>();
+        services.PostConfigure<ForwardedHeadersOptions>(o => SecurityStartupFilter.ConfigureForwardedHeaders(o, directory, trust));
         services.AddProblemDetails();
         services.AddAntiforgery();
         services.AddAuthentication(SchedulerAuthentication.Scheme)
@@ -49,6 +59,16 @@ public static class SecurityServiceCollectionExtensions
         if (users.IsEmpty)
         {
             logger.LoopbackOnly();
+            // The configuration check covers --urls and Kestrel endpoints; this catches any other way of binding.
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+                if (addresses.FirstOrDefault(a => !LoopbackExposure.IsLoopbackUrl(a)) is { } exposed)
+                {
+                    logger.ExposedLoopbackMode(exposed);
+                    app.Lifetime.StopApplication();
+                }
+            });
         }
         else
         {
