@@ -1,13 +1,16 @@
 using Scheduler.Benchmarks;
+using Scheduler.Benchmarks.Auth;
 using Scheduler.Benchmarks.Scale;
 
-// Modes: "split" times the SQL splitter; "scale" runs the fast-path benchmark (docs/benchmarks.md); "instance" is a
+// Modes: "split" times the SQL splitter; "scale" runs the fast-path benchmark (docs/benchmarks.md); "auth-storm" times
+// health and an Admin's call under a bad-credential storm; "instance" is a
 // scheduler instance that "scale" starts as a child process of itself (so it can be measured and killed with SIGKILL).
 var mode = args.Length > 0 ? args[0] : "";
 return mode switch
 {
     "split" => SplitBenchmark.Run(args),
     "scale" => await ScaleBenchmark.RunAsync(args[1..]),
+    "auth-storm" => await AuthStormBenchmark.RunAsync(args[1..]),
     "instance" => await InstanceMode.RunAsync(args[1..]),
     _ => Usage(),
 };
@@ -21,6 +24,8 @@ static int Usage()
                              (docs/benchmarks.md); options: --only NAME[,NAME] (concurrency-100, concurrency-1000, concurrency-5000-cold,
                              concurrency-5000, short, blocking, fixed-10s, recovery, budget), --out FILE
                              (markdown results, default artifacts/benchmarks/scale.md)
+          auth-storm         16 connections of bad credentials against a scheduler with users: /healthz and an
+                             Admin's API call timed beside a quiet baseline (docs/benchmarks.md); --seconds N per phase
           instance FILE      (internal) one scheduler instance, started by "scale"
         """);
     return 2;

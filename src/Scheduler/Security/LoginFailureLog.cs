@@ -2,16 +2,17 @@ namespace Scheduler.Security;
 
 /// <summary>
 /// Logs failed logins without one warning per attempt: the first failure of a user name from an address is logged at
-/// once, later ones are counted and logged as one summary line per pair every <see cref="Window"/>. A storm of
-/// guesses then costs a few lines a minute instead of flooding the log (and the disk).
+/// once, later ones are counted and logged as one summary line per pair every <see cref="Window"/>. Only
+/// <see cref="MaxPairs"/> pairs a window are listed; a storm of ever new names or addresses is summed up in one line.
+/// A storm of guesses then costs a few dozen lines a minute instead of flooding the log (and the disk).
 /// </summary>
 public sealed class LoginFailureLog : IDisposable
 {
     /// <summary>How often the counted failures are summed up.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    /// <summary>User/address pairs tracked one by one in a window; the rest are summed up together.</summary>
-    public const int MaxPairs = 1000;
+    /// <summary>User/address pairs logged one by one in a window; the rest are summed up together.</summary>
+    public const int MaxPairs = 20;
 
     private const string MalformedUser = "(malformed credentials)";
 
@@ -89,7 +90,7 @@ public sealed class LoginFailureLog : IDisposable
             else if (_pairs.Count >= MaxPairs)
             {
                 _overflowCount++;
-                if (_overflowPairs.Count < MaxPairs * 10)
+                if (_overflowPairs.Count < 10_000)
                 {
                     _overflowPairs.Add(key);
                 }
