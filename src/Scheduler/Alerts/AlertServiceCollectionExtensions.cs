@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Scheduler.Marts;
 
 namespace Scheduler.Alerts;
@@ -6,22 +8,28 @@ namespace Scheduler.Alerts;
 public static class AlertServiceCollectionExtensions
 {
     /// <summary>
-    /// Validates <c>Alerts:*</c>, <c>Marts:&lt;name&gt;:Alerts:WebhookUrl</c> and <c>Scheduler:PublicUrl</c> now and
-    /// registers <see cref="FailureAlerts"/> and the delivery job. Needs Hangfire registered.
+    /// Binds <see cref="AlertOptions"/> (validated with <c>Marts:&lt;name&gt;:Alerts:WebhookUrl</c> and
+    /// <c>Scheduler:PublicUrl</c> by <see cref="AlertOptionsValidator"/>, now and on start) and registers
+    /// <see cref="FailureAlerts"/> and the delivery job. Needs Hangfire registered.
     /// </summary>
     /// <exception cref="SchedulerConfigurationException">A key is malformed.</exception>
     public static IServiceCollection AddSchedulerAlerts(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        // Checked now as well as on start: the service is not built with a problem, and `serve` prints every problem
+        // (with the marts' and security's) and exits, as it did before these were options.
         var problems = new List<ConfigurationProblem>();
-        var settings = AlertConfiguration.Read(configuration, problems);
+        AlertConfiguration.Read(configuration, problems);
         if (problems.Count > 0)
         {
             throw new SchedulerConfigurationException(problems);
         }
 
-        services.AddSingleton(settings);
+        services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertOptions>>(new AlertOptionsValidator(configuration)));
+        services.AddSingleton(provider => AlertConfiguration.Validate(
+            provider.GetRequiredService<IOptions<AlertOptions>>().Value, configuration, new List<ConfigurationProblem>()));
         services.AddSingleton<FailureAlerts>();
         services.AddTransient<WebhookAlertJob>();
         services.AddHttpClient(WebhookAlertJob.HttpClientName, client =>

@@ -39,7 +39,7 @@ public static class RunStatusFilter
             }
         }
 
-        error = $"{ParameterName}='{text}' is not a run status; expected exactly one of {AllowedValues} (no lists, numbers or spaces).";
+        error = $"{ParameterName}='{text}' is not a run status; expected one of {AllowedValues} (exactly one name: no lists, numbers or spaces).";
         return false;
     }
 }
