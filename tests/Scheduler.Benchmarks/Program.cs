@@ -1,14 +1,17 @@
 using Scheduler.Benchmarks;
 using Scheduler.Benchmarks.History;
+using Scheduler.Benchmarks.Auth;
 using Scheduler.Benchmarks.Scale;
 
-// Modes: "split" times the SQL splitter; "scale" runs the fast-path benchmark (docs/benchmarks.md); "instance" is a
+// Modes: "split" times the SQL splitter; "scale" runs the fast-path benchmark (docs/benchmarks.md); "auth-storm" times
+// health and an Admin's call under a bad-credential storm; "instance" is a
 // scheduler instance that "scale" starts as a child process of itself (so it can be measured and killed with SIGKILL).
 var mode = args.Length > 0 ? args[0] : "";
 return mode switch
 {
     "split" => SplitBenchmark.Run(args),
     "scale" => await ScaleBenchmark.RunAsync(args[1..]),
+    "auth-storm" => await AuthStormBenchmark.RunAsync(args[1..]),
     "instance" => await InstanceMode.RunAsync(args[1..]),
     "ledger" => await LedgerBenchmark.RunAsync(args[1..]),
     _ => Usage(),
@@ -25,6 +28,8 @@ static int Usage()
                              (markdown results, default artifacts/benchmarks/scale.md)
           ledger             the Marts page and GET /api/marts over a long ledger (100 marts, 1,000,000 runs;
                              options --marts N, --runs N), beside the last-run query before and now
+          auth-storm         16 connections of bad credentials against a scheduler with users: /healthz and an
+                             Admin's API call timed beside a quiet baseline (docs/benchmarks.md); --seconds N per phase
           instance FILE      (internal) one scheduler instance, started by "scale"
         """);
     return 2;

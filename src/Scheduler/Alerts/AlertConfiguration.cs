@@ -4,15 +4,32 @@ using Scheduler.Marts;
 
 namespace Scheduler.Alerts;
 
-/// <summary>Reads and validates the alert keys and <c>Scheduler:PublicUrl</c>, collecting every problem.</summary>
+/// <summary>Binds and validates the alert keys and <c>Scheduler:PublicUrl</c>, collecting every problem.</summary>
 public static class AlertConfiguration
 {
     /// <summary>Reads the settings; problems are added to <paramref name="problems"/>.</summary>
-    public static AlertSettings Read(IConfiguration configuration, ICollection<ConfigurationProblem> problems)
+    public static AlertSettings Read(IConfiguration configuration, ICollection<ConfigurationProblem> problems) =>
+        Validate(Bind(configuration), configuration, problems);
+
+    /// <summary>Binds the <c>Alerts</c> section.</summary>
+    public static AlertOptions Bind(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var options = new AlertOptions();
+        configuration.GetSection(AlertOptions.SectionName).Bind(options);
+        return options;
+    }
+
+    /// <summary>
+    /// Checks the bound options, the marts' own webhooks and <c>Scheduler:PublicUrl</c> (read from
+    /// <paramref name="configuration"/>); every problem is added to <paramref name="problems"/>.
+    /// </summary>
+    public static AlertSettings Validate(AlertOptions options, IConfiguration configuration, ICollection<ConfigurationProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(problems);
-        var global = ReadUrl(configuration, "Alerts:WebhookUrl", problems);
+        var global = ParseUrl("Alerts:WebhookUrl", options.WebhookUrl, problems);
         var marts = new Dictionary<string, Uri>(StringComparer.Ordinal);
         foreach (var mart in configuration.GetSection("Marts").GetChildren())
         {
@@ -29,24 +46,26 @@ public static class AlertConfiguration
         }
 
         var maxAttempts = AlertSettings.DefaultMaxAttempts;
-        var maxAttemptsText = configuration["Alerts:MaxAttempts"];
-        if (!string.IsNullOrWhiteSpace(maxAttemptsText)
-            && (!int.TryParse(maxAttemptsText, NumberStyles.None, CultureInfo.InvariantCulture, out maxAttempts) || maxAttempts is < 1 or > 50))
+        if (!string.IsNullOrWhiteSpace(options.MaxAttempts)
+            && (!int.TryParse(options.MaxAttempts, NumberStyles.None, CultureInfo.InvariantCulture, out maxAttempts) || maxAttempts is < 1 or > 50))
         {
-            problems.Add(new("Alerts:MaxAttempts", maxAttemptsText, "a whole number of attempts from 1 to 50"));
+            problems.Add(new("Alerts:MaxAttempts", options.MaxAttempts, "a whole number of attempts from 1 to 50"));
+            maxAttempts = AlertSettings.DefaultMaxAttempts;
         }
 
-        var retryDelay = ReadTimeSpan(configuration, "Alerts:RetryDelay", AlertSettings.DefaultRetryDelay,
+        var retryDelay = ParseTimeSpan("Alerts:RetryDelay", options.RetryDelay, AlertSettings.DefaultRetryDelay,
             TimeSpan.FromSeconds(1), AlertSettings.MaxRetryDelay, problems);
-        var timeout = ReadTimeSpan(configuration, "Alerts:Timeout", AlertSettings.DefaultTimeout,
+        var timeout = ParseTimeSpan("Alerts:Timeout", options.Timeout, AlertSettings.DefaultTimeout,
             TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5), problems);
         var publicUrl = ReadUrl(configuration, "Scheduler:PublicUrl", problems);
         return new AlertSettings(global, marts, maxAttempts, retryDelay, timeout, publicUrl);
     }
 
-    private static Uri? ReadUrl(IConfiguration configuration, string key, ICollection<ConfigurationProblem> problems)
+    private static Uri? ReadUrl(IConfiguration configuration, string key, ICollection<ConfigurationProblem> problems) =>
+        ParseUrl(key, configuration[key], problems);
+
+    private static Uri? ParseUrl(string key, string? text, ICollection<ConfigurationProblem> problems)
     {
-        var text = configuration[key];
         if (string.IsNullOrWhiteSpace(text))
         {
             return null;
@@ -62,10 +81,9 @@ public static class AlertConfiguration
         return null;
     }
 
-    private static TimeSpan ReadTimeSpan(IConfiguration configuration, string key, TimeSpan fallback, TimeSpan min, TimeSpan max,
+    private static TimeSpan ParseTimeSpan(string key, string? text, TimeSpan fallback, TimeSpan min, TimeSpan max,
         ICollection<ConfigurationProblem> problems)
     {
-        var text = configuration[key];
         if (string.IsNullOrWhiteSpace(text))
         {
             return fallback;

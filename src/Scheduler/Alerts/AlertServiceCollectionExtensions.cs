@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Scheduler.Marts;
 
 namespace Scheduler.Alerts;
@@ -6,22 +8,28 @@ namespace Scheduler.Alerts;
 public static class AlertServiceCollectionExtensions
 {
     /// <summary>
-    /// Validates <c>Alerts:*</c>, <c>Marts:&lt;name&gt;:Alerts:WebhookUrl</c> and <c>Scheduler:PublicUrl</c> now and
-    /// registers <see cref="FailureAlerts"/> and the delivery job. Needs Hangfire registered.
+    /// Binds <see cref="AlertOptions"/> (validated with <c>Marts:&lt;name&gt;:Alerts:WebhookUrl</c> and
+    /// <c>Scheduler:PublicUrl</c> by <see cref="AlertOptionsValidator"/>, now and on start) and registers
+    /// <see cref="FailureAlerts"/> and the delivery job. Needs Hangfire registered.
     /// </summary>
     /// <exception cref="SchedulerConfigurationException">A key is malformed.</exception>
     public static IServiceCollection AddSchedulerAlerts(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        // Checked now as well as on start: the service is not built with a problem, and `serve` prints every problem
+        // (with the marts' and security's) and exits, as it did before these were options.
         var problems = new List<ConfigurationProblem>();
-        var settings = AlertConfiguration.Read(configuration, problems);
+        AlertConfiguration.Read(configuration, problems);
         if (problems.Count > 0)
         {
             throw new SchedulerConfigurationException(problems);
         }
 
-        services.AddSingleton(settings);
+        services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertOptions>>(new AlertOptionsValidator(configuration)));
+        services.AddSingleton(provider => AlertConfiguration.Validate(
+            provider.GetRequiredService<IOptions<AlertOptions>>().Value, configuration, new List<ConfigurationProblem>()));
         services.AddSingleton<FailureAlerts>();
         services.AddSingleton<Scheduler.Runs.IRunObserver>(sp => sp.GetRequiredService<FailureAlerts>());
         services.AddTransient<WebhookAlertJob>();
@@ -30,7 +38,12 @@ public static class AlertServiceCollectionExtensions
             // The job's own timeout (Alerts:Timeout) is the one that counts.
             client.Timeout = Timeout.InfiniteTimeSpan;
             client.DefaultRequestHeaders.UserAgent.ParseAdd("Scheduler-Alerts/1.0");
-        });
+        })
+            // A 307/308 would replay the POST, alert and all, to wherever the receiver points: never follow one.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, MaxResponseHeadersLength = 16 })
+            // The factory's default handlers log every request's full URL at Information, and Slack, Teams and
+            // Discord webhook URLs carry their token in the path. Our own log lines name the mart and run instead.
+            .RemoveAllLoggers();
         return services;
     }
 }

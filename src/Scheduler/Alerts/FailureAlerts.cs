@@ -1,5 +1,6 @@
 using Hangfire;
 using Scheduler.Runs;
+using Scheduler.Sql;
 
 namespace Scheduler.Alerts;
 
@@ -63,6 +64,8 @@ public sealed class FailureAlerts(AlertSettings settings, IBackgroundJobClient j
             return null;
         }
 
+        // The run's error may quote SQL with credentials; the alert body and Hangfire's job data must not.
+        error = SecretRedactor.Redact(error);
         var alert = new RunFailureAlert(
             $"{runId}:{status}", mart, runId, status, trigger, error, createdAt, completedAt, settings.RunLink(runId),
             $"Scheduler: mart '{mart}' run {runId} ended {status}{(string.IsNullOrWhiteSpace(error) ? "" : ": " + Shorten(error))}");

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Hangfire;
 using Scheduler.Runs;
+using Scheduler.Sql;
 
 namespace Scheduler.Alerts;
 
@@ -46,7 +47,9 @@ public sealed class WebhookAlertJob(
                 Content = JsonContent.Create(alert, options: s_json),
             };
             request.Headers.Add("X-Scheduler-Alert-Id", alert.AlertId);
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token).ConfigureAwait(false);
+            // Only the status matters: the body is never read, so a receiver cannot make us buffer a large answer.
+            using var response = await httpClients.CreateClient(HttpClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 metrics.AlertAttempt("delivered");
@@ -54,7 +57,9 @@ public sealed class WebhookAlertJob(
                 return;
             }
 
-            failure = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+            failure = (int)response.StatusCode is >= 300 and < 400
+                ? $"HTTP {(int)response.StatusCode} {response.ReasonPhrase} (redirects are not followed: configure the final URL)"
+                : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -62,7 +67,8 @@ public sealed class WebhookAlertJob(
         }
         catch (HttpRequestException ex)
         {
-            failure = ex.Message;
+            // Connection errors name the host and port only; the redactor also masks a token=… a message might quote.
+            failure = SecretRedactor.Redact(ex.Message);
         }
 
         if (attempt >= settings.MaxAttempts)

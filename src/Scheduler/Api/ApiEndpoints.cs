@@ -55,7 +55,7 @@ public static class ApiEndpoints
                 mart.Timeout,
                 next,
                 next is { } n ? MartSchedule.InZone(n, mart.TimeZone) : null,
-                lastRuns.GetValueOrDefault(mart.Name));
+                lastRuns.GetValueOrDefault(mart.Name).Redacted());
         }).ToList();
         return Results.Json(marts, RunJson.Options);
     }
@@ -65,7 +65,7 @@ public static class ApiEndpoints
         var result = await runs.TriggerAsync(name, RunTrigger.Manual, cancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
-            TriggerOutcome.Started => Results.Json(result.Run, RunJson.Options, statusCode: StatusCodes.Status202Accepted)
+            TriggerOutcome.Started => Results.Json(result.Run.Redacted(), RunJson.Options, statusCode: StatusCodes.Status202Accepted)
                 .WithLocation(RunLocation(result.Run!.RunId)),
             TriggerOutcome.Skipped => Problem(StatusCodes.Status409Conflict, "A run is already active",
                 $"Mart '{name}' has an active run ({result.ActiveRunId:D}); this trigger was recorded as skipped run {result.Run?.RunId:D}. " +
@@ -86,21 +86,14 @@ public static class ApiEndpoints
         var run = await ledger.GetAsync(id, cancellationToken).ConfigureAwait(false);
         return run is null
             ? Problem(StatusCodes.Status404NotFound, "Unknown run", $"No run has the id {id:D}.")
-            : Results.Json(run, RunJson.Options);
+            : Results.Json(run.Redacted(), RunJson.Options);
     }
 
     private static async Task<IResult> ListRunsAsync(string? mart, string? status, string? limit, IRunLedger ledger, CancellationToken cancellationToken)
     {
-        RunStatus? statusFilter = null;
-        if (!string.IsNullOrWhiteSpace(status))
+        if (!RunStatusFilter.TryParse(status, out var statusFilter, out var statusError))
         {
-            if (!Enum.TryParse<RunStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
-            {
-                return Problem(StatusCodes.Status400BadRequest, "Invalid status",
-                    $"status='{status}' is not a run status; expected one of {string.Join(", ", Enum.GetNames<RunStatus>())}.");
-            }
-
-            statusFilter = parsed;
+            return Problem(StatusCodes.Status400BadRequest, "Invalid status", statusError);
         }
 
         var count = DefaultLimit;
@@ -112,7 +105,7 @@ public static class ApiEndpoints
         }
 
         var runs = await ledger.ListAsync(string.IsNullOrWhiteSpace(mart) ? null : mart, statusFilter, count, cancellationToken).ConfigureAwait(false);
-        return Results.Json(runs, RunJson.Options);
+        return Results.Json(runs.Select(r => r.Redacted()).ToList(), RunJson.Options);
     }
 
     private static async Task<IResult> CancelAsync(string runId, IRunTrigger runs, CancellationToken cancellationToken)
@@ -125,7 +118,7 @@ public static class ApiEndpoints
         var result = await runs.CancelAsync(id, cancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
-            CancelOutcome.Requested => Results.Json(result.Run, RunJson.Options, statusCode: StatusCodes.Status202Accepted)
+            CancelOutcome.Requested => Results.Json(result.Run.Redacted(), RunJson.Options, statusCode: StatusCodes.Status202Accepted)
                 .WithLocation(RunLocation(id)),
             CancelOutcome.NotActive => Problem(StatusCodes.Status409Conflict, "The run is not active",
                 $"Run {id:D} has already ended ({result.Run?.Status}); only Submitting or Running runs can be cancelled.",

@@ -17,14 +17,25 @@ internal sealed class AsyncPageDispatcher<TModel>(
     public async Task Dispatch(DashboardContext context)
     {
         var http = context.GetHttpContext();
-        var model = await load(context, http.RequestServices, http.RequestAborted).ConfigureAwait(false);
-        RazorPage rendered = model is null ? new NotFoundPage(notFoundTitle) : page(model);
+        TModel? model;
+        RazorPage rendered;
+        try
+        {
+            model = await load(context, http.RequestServices, http.RequestAborted).ConfigureAwait(false);
+            rendered = model is null ? new NotFoundPage(notFoundTitle) : page(model);
+        }
+        catch (DashboardQueryException ex)
+        {
+            model = null;
+            rendered = new BadRequestPage("Bad request", ex.Message);
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
 
         // Hangfire's page dispatcher is internal; a private route collection hands one out for this page instance.
         var routes = new Hangfire.Dashboard.RouteCollection();
         routes.AddRazorPage("/page", _ => rendered);
         var dispatcher = routes.FindDispatcher("/page")!.Item1;
-        if (model is null)
+        if (model is null && rendered is NotFoundPage)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
         }

@@ -67,9 +67,22 @@ internal static class DashboardHtml
     /// storage) for the page it concerns, so it stays shown across that page's reloads; while a command is in flight the
     /// page is marked busy, and an active run's self-refresh waits for it rather than cut it off.
     /// </summary>
-    public const string CommandScript = """
-        <div id="scheduler-outcome" class="alert" role="status" style="display:none"></div>
-        <script>
+    public const string CommandScript =
+        """<div id="scheduler-outcome" class="alert" role="status" style="display:none"></div><script>""" + CommandScriptBody + "</script>";
+
+    /// <summary>Reloads an active run's page every two seconds unless a command's outcome is showing.</summary>
+    public const string RefreshScript = "<script>" + RefreshScriptBody + "</script>";
+
+    /// <summary>
+    /// Every inline script our pages write, exactly as written: the Content-Security-Policy allows these by hash
+    /// (<c>'sha256-…'</c>) instead of allowing any inline script.
+    /// </summary>
+    public static IReadOnlyList<string> InlineScripts { get; } = [CommandScriptBody, RefreshScriptBody];
+
+    private const string RefreshScriptBody =
+        "setTimeout(function () { if (document.getElementById('scheduler-outcome').style.display === 'none') { window.location.reload(); } }, 2000);";
+
+    private const string CommandScriptBody = """
         document.addEventListener('DOMContentLoaded', function () {
           var box = document.getElementById('scheduler-outcome');
           function show(kind, text) { box.className = 'alert alert-' + kind; box.textContent = text; box.style.display = 'block'; }
@@ -109,6 +122,5 @@ internal static class DashboardHtml
             });
           });
         });
-        </script>
         """;
 }

@@ -1,5 +1,6 @@
 using Hangfire.Dashboard;
 using Scheduler.Marts;
+using Scheduler.Api;
 using Scheduler.Runs;
 
 namespace Scheduler.Dashboard;
@@ -48,24 +49,28 @@ public static class MartsDashboard
     {
         var marts = services.GetRequiredService<IMartCatalog>().Marts;
         var lastRuns = await services.GetRequiredService<IRunLedger>().GetLastRunsAsync(marts.Select(m => m.Name), cancellationToken).ConfigureAwait(false);
-        return new MartsPage.Model(marts, lastRuns, services.GetRequiredService<TimeProvider>().GetUtcNow());
+        return new MartsPage.Model(marts, lastRuns.ToDictionary(p => p.Key, p => p.Value.Redacted(), StringComparer.Ordinal),
+            services.GetRequiredService<TimeProvider>().GetUtcNow());
     }
 
     private static async Task<RunPage.Model?> LoadRunAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
         var runId = Guid.Parse(context.UriMatch.Groups["runId"].Value);
         var run = await services.GetRequiredService<IRunLedger>().GetAsync(runId, cancellationToken).ConfigureAwait(false);
-        return run is null ? null : new RunPage.Model(run, services.GetRequiredService<TimeProvider>().GetUtcNow());
+        return run is null ? null : new RunPage.Model(run.Redacted(), services.GetRequiredService<TimeProvider>().GetUtcNow());
     }
 
     private static async Task<RunsPage.Model?> LoadRunsAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
         var mart = context.Request.GetQuery("mart");
         mart = string.IsNullOrWhiteSpace(mart) ? null : mart;
-        RunStatus? status = Enum.TryParse<RunStatus>(context.Request.GetQuery("status"), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
-            ? parsed
-            : null;
-        var runs = await services.GetRequiredService<IRunLedger>().ListAsync(mart, status, RunsPage.Limit, cancellationToken).ConfigureAwait(false);
+        if (!RunStatusFilter.TryParse(context.Request.GetQuery(RunStatusFilter.ParameterName), out var status, out var error))
+        {
+            throw new DashboardQueryException(error);
+        }
+
+        var runs = (await services.GetRequiredService<IRunLedger>().ListAsync(mart, status, RunsPage.Limit, cancellationToken).ConfigureAwait(false))
+            .Select(r => r.Redacted()).ToList();
         var names = services.GetRequiredService<IMartCatalog>().Marts.Select(m => m.Name).ToList();
         return new RunsPage.Model(names, mart, status, runs, services.GetRequiredService<TimeProvider>().GetUtcNow());
     }

@@ -38,9 +38,7 @@ internal sealed class RunPage(RunPage.Model model) : RazorPage
                 <p><button type="button" class="btn btn-danger cancel-run"{disabled}data-confirm="Cancel this run? Redshift aborts the statement and rolls the batch back."
                 data-scheduler-command="{E(Url.To($"/marts/runs/{run.RunId:D}/cancel"))}">Cancel</button></p>
                 """);
-            html.Append("""
-                <script>setTimeout(function refresh() { if (document.body.hasAttribute('data-scheduler-busy')) { setTimeout(refresh, 500); } else { window.location.reload(); } }, 2000);</script>
-                """);
+            html.Append(RefreshScript);
         }
 
         if (!string.IsNullOrWhiteSpace(run.Error))

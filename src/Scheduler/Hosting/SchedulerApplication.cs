@@ -36,6 +36,8 @@ public static class SchedulerApplication
         services.AddSchedulerDatabase(configuration);
         services.AddMarts(configuration);
         services.AddSchedulerHangfire(configuration);
+        // One instance (its own small pool and cached answer); AddCheck<T> alone would build one per request.
+        services.AddSingleton<ReadinessHealthCheck>();
         services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("postgres", tags: ["ready"]);
         services.AddSchedulerSecurity(configuration);
         services.AddSchedulerAlerts(configuration);

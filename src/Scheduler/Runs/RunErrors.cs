@@ -39,9 +39,9 @@ internal static class RunErrors
         || message.Contains("does not exist", StringComparison.OrdinalIgnoreCase)
         || message.Contains("doesn't exist", StringComparison.OrdinalIgnoreCase);
 
-    public static string Describe(Exception exception) => exception switch
+    public static string Describe(Exception exception) => Sql.SecretRedactor.Redact(exception switch
     {
         RedshiftDataException redshift => redshift.Message,
         _ => $"{exception.GetType().Name}: {exception.Message}",
-    };
+    });
 }

@@ -22,7 +22,7 @@ public sealed class RunFailedException : Exception
 
     /// <summary>Creates the exception for a run and its error.</summary>
     public RunFailedException(Guid runId, string mart, string error)
-        : base($"Run {runId} of mart '{mart}' failed: {error}")
+        : base($"Run {runId} of mart '{mart}' failed: {Sql.SecretRedactor.Redact(error)}")
     {
         RunId = runId;
         Mart = mart;

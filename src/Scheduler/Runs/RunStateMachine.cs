@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using Scheduler.Redshift;
 using Scheduler.Redshift.Model;
+using Scheduler.Sql;
 
 namespace Scheduler.Runs;
 
@@ -81,7 +82,7 @@ internal static class RunStateMachine
                 {
                     SqlStatements = run.SqlStatements ?? statements,
                     SubStatements = run.SqlStatements is null
-                        ? [.. statements.Select((sql, i) => new RunSubStatement(i + 1, sql, "SUBMITTED", null, null, null))]
+                        ? [.. statements.Select((sql, i) => new RunSubStatement(i + 1, SecretRedactor.Redact(sql)!, "SUBMITTED", null, null, null))]
                         : run.SubStatements,
                     SubmitAttemptedAt = run.SubmitAttemptedAt ?? now,
                     SubmitAttempts = run.SubmitAttempts + 1,
@@ -278,7 +279,8 @@ internal static class RunStateMachine
         new(run with
         {
             Status = status,
-            Error = error,
+            // What is stored is what every page, alert and log shows: never a credential from the SQL or its error.
+            Error = SecretRedactor.Redact(error),
             CompletedAt = now,
             NextPollAt = null,
             SubmitLeaseUntil = null,
@@ -298,14 +300,14 @@ internal static class RunStateMachine
             var sub = reported[position];
             var colon = sub.Id.LastIndexOf(':');
             var index = colon >= 0 && int.TryParse(sub.Id.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : position + 1;
-            var sql = sub.QueryString ?? (run.SqlStatements is { } sqls && index <= sqls.Count ? sqls[index - 1] : "");
+            var sql = SecretRedactor.Redact(sub.QueryString ?? (run.SqlStatements is { } sqls && index <= sqls.Count ? sqls[index - 1] : ""))!;
             list.Add(new RunSubStatement(
                 index,
                 sql,
                 sub.Status ?? "UNKNOWN",
                 sub.Duration is { } d ? (long)d.TotalMilliseconds : null,
                 sub.ResultRows,
-                sub.Error));
+                SecretRedactor.Redact(sub.Error)));
         }
 
         return list;

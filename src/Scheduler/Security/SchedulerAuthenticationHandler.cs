@@ -1,56 +1,84 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Scheduler.Security;
 
 /// <summary>
-/// HTTP Basic authentication against <c>Security:Users</c>. With no user configured, loopback requests are
-/// authenticated as an Admin named <see cref="SchedulerAuthentication.LoopbackUserName"/> and every other request is
-/// refused with 403 (there is nobody it could log in as).
+/// HTTP Basic authentication against <c>Security:Users</c>. With no user configured, local requests (see
+/// <see cref="LoopbackExposure.IsLocalRequest"/>) are authenticated as an Admin named
+/// <see cref="SchedulerAuthentication.LoopbackUserName"/> and every other request is refused with 403 (there is nobody
+/// it could log in as).
 /// </summary>
+/// <remarks>
+/// Endpoints that allow anonymous access (the health checks) never look at credentials, so a storm of bad passwords
+/// cannot slow them down. Otherwise: a recently verified password is served from the cache; a password check that
+/// would exceed the address's or the user name's allowance (<see cref="LoginThrottle"/>) is answered 429 without
+/// hashing; failures are logged through <see cref="LoginFailureLog"/>.
+/// </remarks>
 internal sealed class SchedulerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     SchedulerUserDirectory users,
-    CredentialVerifier verifier)
+    CredentialVerifier verifier,
+    LoginThrottle throttle,
+    LoginFailureLog failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     private const string BasicPrefix = "Basic ";
+    private static readonly object s_retryAfterKey = new();
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var remote = Context.Connection.RemoteIpAddress;
         if (users.IsEmpty)
         {
-            return Task.FromResult(SchedulerAuthentication.IsLoopback(remote)
+            return LoopbackExposure.IsLocalRequest(Request, out _)
                 ? Success(SchedulerAuthentication.LoopbackUserName, SchedulerRole.Admin, "Loopback")
-                : AuthenticateResult.NoResult());
+                : AuthenticateResult.NoResult();
+        }
+
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+        {
+            return AuthenticateResult.NoResult();
         }
 
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header) || !header.StartsWith(BasicPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
+        var remote = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (!TryDecode(header[BasicPrefix.Length..].Trim(), out var userName, out var password))
         {
-            Logger.MalformedCredentials(remote?.ToString() ?? "unknown");
-            return Task.FromResult(AuthenticateResult.Fail("The Basic credentials are not base64 of 'user:password'."));
+            failures.Malformed(remote);
+            return AuthenticateResult.Fail("The Basic credentials are not base64 of 'user:password'.");
         }
 
-        var user = verifier.Verify(userName, password);
+        if (verifier.TryGetCached(userName, password) is { } known)
+        {
+            return Success(known.Name, known.Role, "Basic");
+        }
+
+        if (!throttle.TryAcquire(remote, userName, out var retryAfter))
+        {
+            failures.Throttled(userName, remote);
+            Context.Items[s_retryAfterKey] = retryAfter;
+            return AuthenticateResult.Fail("Too many failed logins.");
+        }
+
+        var user = await verifier.VerifyAsync(userName, password, Context.RequestAborted).ConfigureAwait(false);
         if (user is null)
         {
-            Logger.LoginFailed(userName, remote?.ToString() ?? "unknown");
-            return Task.FromResult(AuthenticateResult.Fail("Unknown user name or wrong password."));
+            failures.Failed(userName, remote);
+            return AuthenticateResult.Fail("Unknown user name or wrong password.");
         }
 
-        return Task.FromResult(Success(user.Name, user.Role, "Basic"));
+        return Success(user.Name, user.Role, "Basic");
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -59,6 +87,15 @@ internal sealed class SchedulerAuthenticationHandler(
         {
             await WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden",
                 "No user is configured (Security:Users), so only requests from the loopback interface are served.").ConfigureAwait(false);
+            return;
+        }
+
+        if (Context.Items.TryGetValue(s_retryAfterKey, out var wait) && wait is TimeSpan retryAfter)
+        {
+            var seconds = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Response.Headers.RetryAfter = seconds;
+            await WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many failed logins",
+                $"Too many failed logins from this address or for this user name; try again in {seconds} s.").ConfigureAwait(false);
             return;
         }
 

@@ -1,5 +1,10 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Scheduler.Marts;
 
 namespace Scheduler.Security;
@@ -8,25 +13,39 @@ namespace Scheduler.Security;
 public static class SecurityServiceCollectionExtensions
 {
     /// <summary>
-    /// Validates <c>Security:Users</c> now and registers authentication and authorization: every endpoint needs an
-    /// authenticated user unless it allows anonymous access (the health endpoints do), and
-    /// <see cref="SchedulerAuthentication.AdminPolicy"/> needs the Admin role. Also registers antiforgery, which makes
-    /// Hangfire's dashboard check the token on every command.
+    /// Binds <see cref="SecurityOptions"/> (validated by <see cref="SecurityOptionsValidator"/>, also on start) and
+    /// registers authentication and authorization: every endpoint needs an authenticated user unless it allows
+    /// anonymous access (the health endpoints do), and <see cref="SchedulerAuthentication.AdminPolicy"/> needs the
+    /// Admin role. Also registers antiforgery, which makes Hangfire's dashboard check the token on every command.
     /// </summary>
-    /// <exception cref="SchedulerConfigurationException">A user's role or password hash is missing or malformed.</exception>
+    /// <remarks>
+    /// The options are also validated here, at registration: the access mode decides which middleware the pipeline gets,
+    /// and the service must not be built, let alone start, with a broken or exposed configuration.
+    /// </remarks>
+    /// <exception cref="SchedulerConfigurationException">A user's role or password hash is missing or malformed, a known
+    /// proxy is malformed, or loopback mode would be exposed (every problem listed).</exception>
     public static IServiceCollection AddSchedulerSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         var problems = new List<ConfigurationProblem>();
-        var users = SecurityConfiguration.Read(configuration, problems);
+        SecurityConfiguration.Validate(SecurityConfiguration.Bind(configuration), configuration, problems);
         if (problems.Count > 0)
         {
             throw new SchedulerConfigurationException(problems);
         }
 
-        services.AddSingleton(new SchedulerUserDirectory(users));
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityOptions>>(new SecurityOptionsValidator(configuration)));
+        services.AddSingleton(provider => SecurityConfiguration.Validate(
+            provider.GetRequiredService<IOptions<SecurityOptions>>().Value, configuration, new List<ConfigurationProblem>()));
+        services.AddSingleton(provider => new SchedulerUserDirectory(provider.GetRequiredService<SecuritySettings>().Users));
+        services.AddSingleton(provider => provider.GetRequiredService<SecuritySettings>().Trust);
         services.AddSingleton<CredentialVerifier>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<LoginFailureLog>();
+        services.AddTransient<IStartupFilter, SecurityStartupFilter>();
+        services.AddOptions<ForwardedHeadersOptions>().PostConfigure<SchedulerUserDirectory, ForwardedHeadersTrust>(SecurityStartupFilter.ConfigureForwardedHeaders);
         services.AddProblemDetails();
         services.AddAntiforgery();
         services.AddAuthentication(SchedulerAuthentication.Scheme)
@@ -49,6 +68,16 @@ public static class SecurityServiceCollectionExtensions
         if (users.IsEmpty)
         {
             logger.LoopbackOnly();
+            // The configuration check covers --urls and Kestrel endpoints; this catches any other way of binding.
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+                if (addresses.FirstOrDefault(a => !LoopbackExposure.IsLoopbackUrl(a)) is { } exposed)
+                {
+                    logger.ExposedLoopbackMode(exposed);
+                    app.Lifetime.StopApplication();
+                }
+            });
         }
         else
         {

@@ -37,7 +37,7 @@ internal static class InstanceMode
             return Results.Ok(new InstanceStatistics(
                 watcher?.Watched ?? 0, watcher?.Polling ?? 0, watcher?.AwaitingFirstPoll ?? 0, watcher?.Calls ?? 0,
                 watcher?.Recorded ?? 0, watcher?.Errors ?? 0, budget?.Granted ?? 0, budget?.Claims ?? 0));
-        });
+        }).AllowAnonymous(); // the readiness probe of SchedulerInstance, also when the instance has users (auth-storm)
         await app.RunAsync();
         return 0;
     }

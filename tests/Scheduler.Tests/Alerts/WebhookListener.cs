@@ -23,7 +23,12 @@ internal sealed class WebhookListener : IAsyncDisposable
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Starts a listener; <paramref name="respond"/> gets the 1-based request number and returns the status to answer.</summary>
-    public static async Task<WebhookListener> StartAsync(Func<int, int>? respond = null, TimeSpan? answerDelay = null)
+    /// <param name="respond">The status to answer, from the 1-based request number (default 200).</param>
+    /// <param name="answerDelay">How long to wait before answering.</param>
+    /// <param name="redirectTo">Answer every request with a 307 to this URL.</param>
+    /// <param name="endlessBody">Answer 200 with a body that never ends (until the client hangs up).</param>
+    public static async Task<WebhookListener> StartAsync(Func<int, int>? respond = null, TimeSpan? answerDelay = null,
+        Uri? redirectTo = null, bool endlessBody = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -44,6 +49,26 @@ internal sealed class WebhookListener : IAsyncDisposable
             }
 
             context.Response.StatusCode = respond?.Invoke(number) ?? StatusCodes.Status200OK;
+            if (redirectTo is not null)
+            {
+                context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+                context.Response.Headers.Location = redirectTo.ToString();
+            }
+            else if (endlessBody)
+            {
+                var chunk = new byte[64 * 1024];
+                try
+                {
+                    while (!context.RequestAborted.IsCancellationRequested)
+                    {
+                        await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                    }
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+                {
+                    // The client stopped reading: what the test wants.
+                }
+            }
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

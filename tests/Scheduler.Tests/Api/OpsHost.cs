@@ -59,7 +59,8 @@ internal sealed class OpsHost : IAsyncDisposable
     }
 
     public static async Task<OpsHost> StartAsync(string databasePrefix, IDictionary<string, string?>? settings = null,
-        bool testServer = false, IDictionary<string, string>? sqlFiles = null)
+        bool testServer = false, IDictionary<string, string>? sqlFiles = null, Action<WebApplicationBuilder>? configure = null,
+        IReadOnlyList<string>? args = null)
     {
         var postgres = await PostgresServer.GetAsync();
         var connectionString = await postgres.CreateDatabaseAsync(databasePrefix);
@@ -90,9 +91,10 @@ internal sealed class OpsHost : IAsyncDisposable
 
         var messages = new ConcurrentQueue<string>();
         var app = SchedulerApplication.Build(
-            ["--contentRoot", root, "--environment", "Testing", "--urls", "http://127.0.0.1:0"],
+            ["--contentRoot", root, "--environment", "Testing", .. args ?? ["--urls", "http://127.0.0.1:0"]],
             builder =>
             {
+                configure?.Invoke(builder);
                 builder.Configuration.AddInMemoryCollection(configuration);
                 builder.Logging.AddProvider(new CapturingLoggerProvider(messages));
                 if (testServer)

@@ -89,7 +89,7 @@ public sealed class SchedulerApplicationTests : IDisposable
         var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Scheduler"] = connectionString })
             .Build();
-        var check = new ReadinessHealthCheck(configuration);
+        await using var check = new ReadinessHealthCheck(configuration, TimeProvider.System);
 
         var result = await check.CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
 

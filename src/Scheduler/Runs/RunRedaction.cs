@@ -1,0 +1,30 @@
+using System.Diagnostics.CodeAnalysis;
+using Scheduler.Sql;
+
+namespace Scheduler.Runs;
+
+/// <summary>
+/// Runs as they may be shown: the error and the sub-statements' SQL and errors through <see cref="SecretRedactor"/>.
+/// The ledger stores them redacted already; the API and the dashboard redact again, so an older row cannot leak.
+/// </summary>
+public static class RunRedaction
+{
+    /// <summary>The run with its error and its sub-statements' SQL and errors redacted.</summary>
+    [return: NotNullIfNotNull(nameof(run))]
+    public static RunRecord? Redacted(this RunRecord? run) =>
+        run is null
+            ? null
+            : run with
+            {
+                Error = SecretRedactor.Redact(run.Error),
+                StatusReason = SecretRedactor.Redact(run.StatusReason),
+                SubStatements = [.. run.SubStatements.Select(s => s with { Sql = SecretRedactor.Redact(s.Sql)!, Error = SecretRedactor.Redact(s.Error) })],
+            };
+
+    /// <summary>The summary with its error redacted.</summary>
+    [return: NotNullIfNotNull(nameof(run))]
+    public static RunSummary? Redacted(this RunSummary? run) =>
+        run is RunRecord record
+            ? record.Redacted()
+            : run is null ? null : run with { Error = SecretRedactor.Redact(run.Error), StatusReason = SecretRedactor.Redact(run.StatusReason) };
+}
