@@ -23,9 +23,8 @@ internal sealed class ReadinessHealthCheck : IHealthCheck, IAsyncDisposable, IDi
     private Task<HealthCheckResult>? _current;
     private DateTimeOffset _expiresAt;
 
-    public ReadinessHealthCheck(IConfiguration configuration, TimeProvider time)
-        : this(configuration.GetConnectionString("Scheduler")
-            ?? throw new InvalidOperationException("ConnectionStrings:Scheduler is required."), time)
+    public ReadinessHealthCheck(Microsoft.Extensions.Options.IOptions<Scheduler.Database.SchedulerDatabaseOptions> database, TimeProvider time)
+        : this(database.Value.ConnectionString!, time)
     {
     }
 

@@ -86,10 +86,7 @@ public sealed class SchedulerApplicationTests : IDisposable
         var connectionString = reachable
             ? await (await PostgresServer.GetAsync()).CreateDatabaseAsync("host_noschema")
             : "Host=127.0.0.1;Port=1;Username=postgres;Database=none;Timeout=2";
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Scheduler"] = connectionString })
-            .Build();
-        await using var check = new ReadinessHealthCheck(configuration, TimeProvider.System);
+        await using var check = new ReadinessHealthCheck(connectionString, TimeProvider.System);
 
         var result = await check.CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
 
