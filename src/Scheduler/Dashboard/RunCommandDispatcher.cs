@@ -62,10 +62,12 @@ internal sealed class RunCommandDispatcher(Func<DashboardContext, IRunTrigger, C
         var result = await runs.CancelAsync(runId, cancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
-            CancelOutcome.Requested when result.Run is { StatementId: null } => (StatusCodes.Status200OK,
+            CancelOutcome.Requested when result.Run is { Status: RunStatus.Cancelled, StatementId: null } => (StatusCodes.Status200OK,
                 new CommandOutcome("cancelled", $"Run {runId:D} was cancelled before anything reached Redshift.", runId)),
             CancelOutcome.Requested => (StatusCodes.Status200OK,
-                new CommandOutcome("cancelling", $"Cancelling run {runId:D}: Redshift was asked to abort the statement.", runId)),
+                new CommandOutcome("cancelling", result.Run?.StatementId is null
+                    ? $"Cancelling run {runId:D}: its batch may have reached Redshift, so it is being looked up (and aborted if found)."
+                    : $"Cancelling run {runId:D}: Redshift was asked to abort the statement.", runId)),
             CancelOutcome.NotActive => (StatusCodes.Status409Conflict,
                 new CommandOutcome("not-active", $"Run {runId:D} has already ended ({result.Run?.Status}).", runId)),
             _ => (StatusCodes.Status404NotFound, new CommandOutcome("not-found", $"No run has the id {runId:D}.")),
