@@ -8,6 +8,7 @@ namespace Scheduler.Runs;
 /// <summary>The <see cref="IRunTrigger"/>: reserve in the ledger, then hand over to Hangfire jobs.</summary>
 public sealed partial class MartRunner(
     IMartCatalog catalog,
+    Scheduler.Marts.Pausing.ITriggerGate gate,
     RunLedger ledger,
     RunProgress progress,
     IRedshiftDataClient redshift,
@@ -31,6 +32,11 @@ public sealed partial class MartRunner(
         if (mart is null)
         {
             return TriggerResult.UnknownMart();
+        }
+
+        if (await gate.CheckAsync(mart, trigger, cancellationToken).ConfigureAwait(false) is { } refusal)
+        {
+            return TriggerResult.Refused(refusal);
         }
 
         var reserved = await ledger.ReserveAsync(mart.Name, trigger, triggerKey, mart.Timeout, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);

@@ -10,8 +10,7 @@ public static class RunsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the ledger (<see cref="IRunLedger"/>, on <c>ConnectionStrings:Scheduler</c>, schema migrated at
-    /// start-up), <see cref="IRunTrigger"/>, <see cref="RunProgress"/>, the run jobs, the recurring-job sync of the marts'
-    /// schedules and run recovery. Needs <c>AddMarts</c>, the Redshift client and Hangfire. Options: <c>Runs:*</c>
+    /// start-up), <see cref="IRunTrigger"/>, <see cref="RunProgress"/>, the run jobs and run recovery. Needs <c>AddMarts</c>, the Redshift client and Hangfire. Options: <c>Runs:*</c>
     /// (<see cref="RunsOptions"/>), validated at start-up. Hangfire must also carry <see cref="RunJobExpirationFilter"/>
     /// (see <c>CreateJobExpirationFilter</c>).
     /// </summary>
@@ -38,10 +37,8 @@ public static class RunsServiceCollectionExtensions
         services.AddTransient<PollRunJob>();
         services.AddTransient<CronTriggerJob>();
 
-        // Order matters: the schema before anything uses it; the schedules once the marts are known.
+        // Order matters: the schema before anything uses it. (The marts' schedules are synced by AddLiveMarts.)
         services.AddHostedService<RunLedgerMigrator>();
-        services.AddSingleton<MartScheduleSync>();
-        services.AddHostedService(sp => sp.GetRequiredService<MartScheduleSync>());
         services.AddSingleton<RunRecoveryService>();
         services.AddHostedService(sp => sp.GetRequiredService<RunRecoveryService>());
         return services;
