@@ -54,6 +54,9 @@ public sealed class PauseButtonsTests(ChromiumFixture chromium)
         await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts.Screenshots, "global-pause.png"), FullPage = true });
         await page.GotoAsync("hangfire/marts/runs");
         await Assertions.Expect(page.Locator(".global-pause")).ToBeVisibleAsync();
+        // Hangfire's own pages carry the banner too.
+        await page.GotoAsync("hangfire/recurring");
+        await Assertions.Expect(page.Locator(".global-pause-banner")).ToContainTextAsync("no new run of any mart starts by alice");
 
         await page.GotoAsync("hangfire/marts");
         await page.Locator("button.resume-all").ClickAsync();

@@ -30,6 +30,8 @@ public static class MartsDashboard
             }
 
             Register(DashboardRoutes.Routes);
+            // The global pause banner on every dashboard page (Hangfire bundles it into its own script).
+            DashboardRoutes.AddJavaScript(typeof(MartsDashboard).Assembly, "Scheduler.Dashboard.pause-banner.js");
             NavigationMenu.Items.Add(page => new MenuItem("Marts", page.Url.To("/marts"))
             {
                 Active = page.RequestPath.StartsWith("/marts", StringComparison.OrdinalIgnoreCase),
