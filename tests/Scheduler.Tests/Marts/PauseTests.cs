@@ -109,6 +109,11 @@ public sealed class PauseTests : IDisposable
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("scheduler is paused", problem.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Contains("global-pause", await host.GetMartsPageAsync(), StringComparison.Ordinal);
+        // Hangfire's own pages get the banner from a script bundled into Hangfire's.
+        var recurring = await client.GetStringAsync("hangfire/recurring");
+        var scripts = System.Text.RegularExpressions.Regex.Matches(recurring, "<script src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        var bundles = await Task.WhenAll(scripts.Select(src => client.GetStringAsync(src.TrimStart('/'))));
+        Assert.Contains(bundles, js => js.Contains("global-pause-banner", StringComparison.Ordinal));
         await FireCronAsync(host);
         Assert.Empty(await RunsAsync(host));
 
