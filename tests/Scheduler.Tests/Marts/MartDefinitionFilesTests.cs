@@ -106,6 +106,19 @@ public sealed class MartDefinitionFilesTests : IDisposable
     }
 
     [Fact]
+    public void Read_ReportsInvalidSql_WithTheSplittersLine_SoABrokenFileShowsBeforeItsNextRun()
+    {
+        Write("daily.sql", "SELECT 1;\nSELECT 'unterminated;\n");
+        Write("daily.mart.json", """{ "Cron": "0 3 * * *" }""");
+
+        var problem = Assert.Single(Assert.Single(Read().Entries).Problems);
+
+        Assert.Equal("daily.mart.json:SqlFile", problem.Key);
+        Assert.Equal("daily.sql", problem.Value);
+        Assert.Contains("line 2", problem.Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_ReportsLineAndColumn_WhenTheJsonIsInvalid()
     {
         Write("daily.sql", "SELECT 1;");
