@@ -53,6 +53,17 @@ public sealed class AlertSettings
     /// <summary><c>Scheduler:PublicUrl</c>: the base URL users reach the service at, or null (alerts then carry no link).</summary>
     public Uri? PublicUrl { get; }
 
+    /// <summary>
+    /// The webhook of a mart as the live catalog has it now (its own <c>Alerts:WebhookUrl</c>, from configuration or its
+    /// definition file, else the global one); for a mart no longer in the catalog, as configured at start-up.
+    /// </summary>
+    public Uri? WebhookFor(string mart, Scheduler.Marts.IMartCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(mart);
+        ArgumentNullException.ThrowIfNull(catalog);
+        return catalog.Find(mart) is { } definition ? definition.AlertWebhookUrl ?? GlobalWebhook : WebhookFor(mart);
+    }
+
     /// <summary>The webhook of a mart: its own, else the global one, else null (no alert).</summary>
     public Uri? WebhookFor(string mart)
     {

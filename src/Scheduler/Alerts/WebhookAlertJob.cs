@@ -13,6 +13,7 @@ namespace Scheduler.Alerts;
 /// </summary>
 public sealed class WebhookAlertJob(
     AlertSettings settings,
+    Scheduler.Marts.IMartCatalog catalog,
     IHttpClientFactory httpClients,
     IBackgroundJobClient jobs,
     RunMetrics metrics,
@@ -30,7 +31,7 @@ public sealed class WebhookAlertJob(
     public async Task SendAsync(RunFailureAlert alert, int attempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        var url = settings.WebhookFor(alert.Mart);
+        var url = settings.WebhookFor(alert.Mart, catalog);
         if (url is null)
         {
             logger.AlertDropped(alert.Mart, alert.RunId);

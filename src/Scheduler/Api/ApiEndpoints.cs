@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Scheduler.Marts;
+using Scheduler.Marts.Live;
+using Scheduler.Marts.Pausing;
 using Scheduler.Runs;
 using Scheduler.Security;
 
@@ -27,6 +28,19 @@ public static class ApiEndpoints
         api.MapPost("/marts/{name}/runs", TriggerAsync)
             .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
             .AddEndpointFilter<SameOriginFilter>();
+        api.MapPost("/marts/{name}/pause", PauseMartAsync)
+            .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
+            .AddEndpointFilter<SameOriginFilter>();
+        api.MapPost("/marts/{name}/resume", ResumeMartAsync)
+            .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
+            .AddEndpointFilter<SameOriginFilter>();
+        api.MapGet("/pause", GetPauseAsync);
+        api.MapPost("/pause", PauseAllAsync)
+            .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
+            .AddEndpointFilter<SameOriginFilter>();
+        api.MapPost("/resume", ResumeAllAsync)
+            .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
+            .AddEndpointFilter<SameOriginFilter>();
         api.MapGet("/runs", ListRunsAsync);
         api.MapGet("/runs/{runId}", GetRunAsync);
         api.MapPost("/runs/{runId}/cancel", CancelAsync)
@@ -38,30 +52,66 @@ public static class ApiEndpoints
     /// <summary>The API location of a run.</summary>
     public static string RunLocation(Guid runId) => $"/api/runs/{runId:D}";
 
-    private static async Task<IResult> GetMartsAsync(IMartCatalog catalog, IRunLedger ledger, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> GetMartsAsync(LiveMartCatalog catalog, PauseStore pauses, IRunLedger ledger, TimeProvider time, CancellationToken cancellationToken)
     {
-        var lastRuns = await ledger.GetLastRunsAsync(catalog.Marts.Select(m => m.Name), cancellationToken).ConfigureAwait(false);
-        var now = time.GetUtcNow();
-        var marts = catalog.Marts.Select(mart =>
-        {
-            var next = MartSchedule.NextFireAt(mart, now);
-            return new MartSummary(
-                mart.Name,
-                mart.SqlFile,
-                mart.Cron,
-                MartSchedule.Describe(mart),
-                mart.TimeZone.Id,
-                mart.Enabled,
-                mart.Timeout,
-                next,
-                next is { } n ? MartSchedule.InZone(n, mart.TimeZone) : null,
-                lastRuns.GetValueOrDefault(mart.Name).Redacted());
-        }).ToList();
-        return Results.Json(marts, RunJson.Options);
+        var snapshot = catalog.Snapshot;
+        var lastRuns = await ledger.GetLastRunsAsync(snapshot.Marts.Select(m => m.Name), cancellationToken).ConfigureAwait(false);
+        var state = await pauses.GetAsync(cancellationToken).ConfigureAwait(false);
+        return Results.Json(MartSummaries.Build(snapshot, state, lastRuns, time.GetUtcNow()), RunJson.Options);
     }
 
-    private static async Task<IResult> TriggerAsync(string name, IRunTrigger runs, CancellationToken cancellationToken)
+    private static async Task<IResult> PauseMartAsync(string name, LiveMartCatalog catalog, PauseStore pauses, HttpContext http, CancellationToken cancellationToken)
     {
+        if (catalog.FindState(name) is null)
+        {
+            return UnknownMart(name);
+        }
+
+        var pause = await pauses.PauseMartAsync(name, http.User.Identity?.Name, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new PauseSummary(name, true, pause.PausedAt, pause.PausedBy), RunJson.Options);
+    }
+
+    private static async Task<IResult> ResumeMartAsync(string name, LiveMartCatalog catalog, PauseStore pauses, CancellationToken cancellationToken)
+    {
+        if (catalog.FindState(name) is null)
+        {
+            return UnknownMart(name);
+        }
+
+        await pauses.ResumeMartAsync(name, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new PauseSummary(name, false, null, null), RunJson.Options);
+    }
+
+    private static async Task<IResult> GetPauseAsync(PauseStore pauses, CancellationToken cancellationToken)
+    {
+        var global = (await pauses.GetAsync(cancellationToken).ConfigureAwait(false)).Global;
+        return Results.Json(new PauseSummary(null, global is not null, global?.PausedAt, global?.PausedBy), RunJson.Options);
+    }
+
+    private static async Task<IResult> PauseAllAsync(PauseStore pauses, HttpContext http, CancellationToken cancellationToken)
+    {
+        var pause = await pauses.PauseAllAsync(http.User.Identity?.Name, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new PauseSummary(null, true, pause.PausedAt, pause.PausedBy), RunJson.Options);
+    }
+
+    private static async Task<IResult> ResumeAllAsync(PauseStore pauses, CancellationToken cancellationToken)
+    {
+        await pauses.ResumeAllAsync(cancellationToken).ConfigureAwait(false);
+        return Results.Json(new PauseSummary(null, false, null, null), RunJson.Options);
+    }
+
+    private static ProblemHttpResult UnknownMart(string name) => Problem(StatusCodes.Status404NotFound, "Unknown mart",
+        $"No mart is named '{name}'. GET /api/marts lists the marts (names are case-sensitive).");
+
+    private static async Task<IResult> TriggerAsync(string name, IRunTrigger runs, LiveMartCatalog catalog, CancellationToken cancellationToken)
+    {
+        if (catalog.FindState(name) is { Definition: null } invalid)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Run refused",
+                $"Mart '{name}' cannot run: its definition ({invalid.Source}) has problems and it was never valid since start-up: " +
+                string.Join("; ", invalid.Problems) + ".");
+        }
+
         var result = await runs.TriggerAsync(name, RunTrigger.Manual, cancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
@@ -71,6 +121,8 @@ public static class ApiEndpoints
                 $"Mart '{name}' has an active run ({result.ActiveRunId:D}); this trigger was recorded as skipped run {result.Run?.RunId:D}. " +
                 "Wait for the active run to end, or cancel it first.",
                 new Dictionary<string, object?> { ["activeRunId"] = result.ActiveRunId, ["skippedRunId"] = result.Run?.RunId }),
+            TriggerOutcome.Refused => Problem(StatusCodes.Status409Conflict, "Run refused", result.Reason!,
+                new Dictionary<string, object?> { ["reason"] = result.Reason }),
             _ => Problem(StatusCodes.Status404NotFound, "Unknown mart",
                 $"No mart is named '{name}'. GET /api/marts lists the configured marts (names are case-sensitive)."),
         };

@@ -116,7 +116,7 @@ public static class CommandLine
 
             var line = new StringBuilder();
             line.Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"{mart.Name}: {mart.SqlFile}, {statements.Count} statement(s), {(mart.Enabled ? "enabled" : "disabled")}, ");
+                $"{mart.Name}: {mart.SqlFile}{(mart.DefinitionFile is null ? "" : $" (defined in {mart.DefinitionFile})")}, {statements.Count} statement(s), {(mart.Enabled ? "enabled" : "disabled")}, ");
             if (mart.Cron is null)
             {
                 line.Append("manual only");

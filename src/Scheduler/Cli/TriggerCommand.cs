@@ -13,6 +13,9 @@ internal static class TriggerCommand
     /// <summary>Exit code when the mart already had an active run and the trigger was recorded as skipped.</summary>
     public const int ExitSkipped = 3;
 
+    /// <summary>Exit code when the run was refused: the mart is disabled, paused (for scheduled runs) or everything is paused.</summary>
+    public const int ExitRefused = 4;
+
     public static async Task<int> RunAsync(CliContext context)
     {
         if (context.Args.Length == 0 || context.Args[0].StartsWith('-'))
@@ -50,6 +53,10 @@ internal static class TriggerCommand
                     await context.Error.WriteLineAsync(
                         $"skipped: run {result.ActiveRunId:D} of mart '{martName}' is still active; recorded skipped run {result.Run.RunId:D}.").ConfigureAwait(false);
                     return ExitSkipped;
+
+                case TriggerOutcome.Refused:
+                    await context.Error.WriteLineAsync($"refused: {result.Reason}").ConfigureAwait(false);
+                    return ExitRefused;
 
                 default:
                     var names = app.Services.GetRequiredService<IMartCatalog>().Marts.Select(m => m.Name);

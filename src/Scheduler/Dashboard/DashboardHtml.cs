@@ -7,6 +7,28 @@ namespace Scheduler.Dashboard;
 /// <summary>Small HTML pieces shared by the Marts pages: encoding, status labels, times and durations.</summary>
 internal static class DashboardHtml
 {
+    /// <summary>
+    /// The global pause banner (empty when not paused), with a Resume button for an Admin when
+    /// <paramref name="resumeUrl"/> is given.
+    /// </summary>
+    public static string PauseBanner(Scheduler.Marts.Pausing.PauseInfo? pause, string? resumeUrl, bool readOnly = true)
+    {
+        if (pause is null)
+        {
+            return string.Empty;
+        }
+
+        var by = pause.PausedBy is null ? "" : $" by {E(pause.PausedBy)}";
+        var disabled = readOnly ? """ disabled="disabled" title="Resuming needs the Admin role" """ : " ";
+        var button = resumeUrl is null
+            ? ""
+            : $"""<button type="button" class="btn btn-sm btn-success resume-all pull-right"{disabled}data-scheduler-command="{E(resumeUrl)}">Resume</button> """;
+        return $"""
+            <div class="alert alert-warning global-pause" role="alert">{button}<strong>Paused:</strong> no new run of any mart starts
+            (schedules and Run now alike) since {E(Utc(pause.PausedAt))}{by}. Runs already in Redshift continue and are followed.</div>
+            """;
+    }
+
     /// <summary>HTML-encodes text (attributes included).</summary>
     public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
 
@@ -109,7 +131,7 @@ internal static class DashboardHtml
                     .then(function (body) { return { ok: response.ok, body: body }; });
                 })
                 .then(function (result) {
-                  var kind = result.ok ? 'success' : (result.body.outcome === 'skipped' || result.body.outcome === 'not-active' ? 'warning' : 'danger');
+                  var kind = result.ok ? 'success' : (result.body.outcome === 'skipped' || result.body.outcome === 'not-active' || result.body.outcome === 'refused' ? 'warning' : 'danger');
                   show(kind, result.body.message);
                   if (result.ok && result.body.runUrl) {
                     keep(new URL(result.body.runUrl, window.location.href).pathname, kind, result.body.message);

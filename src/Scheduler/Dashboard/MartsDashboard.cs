@@ -1,6 +1,8 @@
 using Hangfire.Dashboard;
-using Scheduler.Marts;
 using Scheduler.Api;
+using Scheduler.Marts;
+using Scheduler.Marts.Live;
+using Scheduler.Marts.Pausing;
 using Scheduler.Runs;
 
 namespace Scheduler.Dashboard;
@@ -28,6 +30,8 @@ public static class MartsDashboard
             }
 
             Register(DashboardRoutes.Routes);
+            // The global pause banner on every dashboard page (Hangfire bundles it into its own script).
+            DashboardRoutes.AddJavaScript(typeof(MartsDashboard).Assembly, "Scheduler.Dashboard.pause-banner.js");
             NavigationMenu.Items.Add(page => new MenuItem("Marts", page.Url.To("/marts"))
             {
                 Active = page.RequestPath.StartsWith("/marts", StringComparison.OrdinalIgnoreCase),
@@ -43,14 +47,20 @@ public static class MartsDashboard
         routes.Add($"/marts/runs/{RunIdPattern}", new AsyncPageDispatcher<RunPage.Model>(LoadRunAsync, model => new RunPage(model), "Unknown run"));
         routes.Add($"/marts/runs/{RunIdPattern}/cancel", new RunCommandDispatcher(RunCommandDispatcher.CancelAsync));
         routes.Add($"/marts/{MartPattern}/run", new RunCommandDispatcher(RunCommandDispatcher.RunNowAsync));
+        routes.Add($"/marts/{MartPattern}/pause", new DashboardCommandDispatcher(PauseCommands.PauseMartAsync));
+        routes.Add($"/marts/{MartPattern}/resume", new DashboardCommandDispatcher(PauseCommands.ResumeMartAsync));
+        // '_' cannot start a mart name, so these never shadow a mart's routes.
+        routes.Add("/marts/_all/pause", new DashboardCommandDispatcher(PauseCommands.PauseAllAsync));
+        routes.Add("/marts/_all/resume", new DashboardCommandDispatcher(PauseCommands.ResumeAllAsync));
     }
 
     private static async Task<MartsPage.Model?> LoadMartsAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var marts = services.GetRequiredService<IMartCatalog>().Marts;
-        var lastRuns = await services.GetRequiredService<IRunLedger>().GetLastRunsAsync(marts.Select(m => m.Name), cancellationToken).ConfigureAwait(false);
-        return new MartsPage.Model(marts, lastRuns.ToDictionary(p => p.Key, p => p.Value.Redacted(), StringComparer.Ordinal),
-            services.GetRequiredService<TimeProvider>().GetUtcNow());
+        var snapshot = services.GetRequiredService<LiveMartCatalog>().Snapshot;
+        var lastRuns = await services.GetRequiredService<IRunLedger>().GetLastRunsAsync(snapshot.Marts.Select(m => m.Name), cancellationToken).ConfigureAwait(false);
+        var pauses = await services.GetRequiredService<PauseStore>().GetAsync(cancellationToken).ConfigureAwait(false);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        return new MartsPage.Model(MartSummaries.Build(snapshot, pauses, lastRuns, now), pauses.Global, snapshot.GlobalProblems, now);
     }
 
     private static async Task<RunPage.Model?> LoadRunAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
@@ -72,6 +82,7 @@ public static class MartsDashboard
         var runs = (await services.GetRequiredService<IRunLedger>().ListAsync(mart, status, RunsPage.Limit, cancellationToken).ConfigureAwait(false))
             .Select(r => r.Redacted()).ToList();
         var names = services.GetRequiredService<IMartCatalog>().Marts.Select(m => m.Name).ToList();
-        return new RunsPage.Model(names, mart, status, runs, services.GetRequiredService<TimeProvider>().GetUtcNow());
+        var pause = (await services.GetRequiredService<PauseStore>().GetAsync(cancellationToken).ConfigureAwait(false)).Global;
+        return new RunsPage.Model(names, mart, status, runs, services.GetRequiredService<TimeProvider>().GetUtcNow()) { GlobalPause = pause };
     }
 }

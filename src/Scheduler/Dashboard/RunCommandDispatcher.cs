@@ -43,6 +43,13 @@ internal sealed class RunCommandDispatcher(Func<DashboardContext, IRunTrigger, C
     public static async Task<(int, CommandOutcome)> RunNowAsync(DashboardContext context, IRunTrigger runs, CancellationToken cancellationToken)
     {
         var name = Uri.UnescapeDataString(context.UriMatch.Groups["name"].Value);
+        var state = context.GetHttpContext().RequestServices.GetRequiredService<Scheduler.Marts.Live.LiveMartCatalog>().FindState(name);
+        if (state is { Definition: null })
+        {
+            return (StatusCodes.Status409Conflict, new CommandOutcome("refused",
+                $"Mart '{name}' cannot run: its definition has problems and it was never valid since start-up."));
+        }
+
         var result = await runs.TriggerAsync(name, RunTrigger.Manual, cancellationToken).ConfigureAwait(false);
         var url = new UrlHelper(context);
         return result.Outcome switch
@@ -51,6 +58,7 @@ internal sealed class RunCommandDispatcher(Func<DashboardContext, IRunTrigger, C
                 $"Started run {result.Run!.RunId:D} of mart '{name}'.", result.Run.RunId, url.To($"/marts/runs/{result.Run.RunId:D}"))),
             TriggerOutcome.Skipped => (StatusCodes.Status409Conflict, new CommandOutcome("skipped",
                 $"Skipped: run {result.ActiveRunId:D} of mart '{name}' is still active.", result.Run?.RunId)),
+            TriggerOutcome.Refused => (StatusCodes.Status409Conflict, new CommandOutcome("refused", "Refused: " + result.Reason)),
             _ => (StatusCodes.Status404NotFound, new CommandOutcome("not-found", $"No mart is named '{name}'.")),
         };
     }

@@ -13,7 +13,10 @@ internal sealed class RunsPage(RunsPage.Model model) : RazorPage
     /// <summary>How many runs the page lists.</summary>
     public const int Limit = 100;
 
-    public sealed record Model(IReadOnlyList<string> MartNames, string? Mart, RunStatus? Status, IReadOnlyList<RunSummary> Runs, DateTimeOffset Now);
+    public sealed record Model(IReadOnlyList<string> MartNames, string? Mart, RunStatus? Status, IReadOnlyList<RunSummary> Runs, DateTimeOffset Now)
+    {
+        public Scheduler.Marts.Pausing.PauseInfo? GlobalPause { get; init; }
+    }
 
     public override void Execute()
     {
@@ -23,6 +26,7 @@ internal sealed class RunsPage(RunsPage.Model model) : RazorPage
             <div class="row"><div class="col-md-12">
             <ol class="breadcrumb"><li><a href="{E(Url.To("/marts"))}">Marts</a></li><li class="active">Runs</li></ol>
             <h1 class="page-header">Runs</h1>
+            {PauseBanner(model.GlobalPause, null)}
             <form class="form-inline runs-filter" method="get" action="{E(Url.To("/marts/runs"))}" style="margin-bottom:1em">
             <label>Mart <select name="mart" class="form-control input-sm"><option value="">all</option>
             """);

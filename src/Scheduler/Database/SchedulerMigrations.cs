@@ -74,5 +74,14 @@ internal static class SchedulerMigrations
         );
         DROP SCHEMA IF EXISTS scheduler_watch CASCADE;
         """,
+
+        // 3: pauses. One row per paused mart, and the row '*' while everything is paused; resume deletes the row.
+        $"""
+        CREATE TABLE IF NOT EXISTS {schema}.mart_pauses (
+            mart text PRIMARY KEY,
+            paused_at timestamptz NOT NULL,
+            paused_by text
+        );
+        """,
     ];
 }

@@ -47,6 +47,7 @@ public static class SchedulerApplication
         // Feature registrations (one line each) go here.
         services.AddRedshiftDataClient(configuration);
         services.AddRuns(configuration);
+        services.AddLiveMarts();
         services.AddRunWatching(configuration);
 
         var app = builder.Build();

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Cronos;
 using Microsoft.Extensions.Configuration;
+using Scheduler.Marts.Definitions;
+using Scheduler.Marts.Live;
 
 namespace Scheduler.Marts;
 
@@ -80,50 +82,62 @@ public static partial class MartConfiguration
         return string.IsNullOrWhiteSpace(root) ? Directory.GetCurrentDirectory() : root;
     }
 
-    /// <summary>Reads and validates everything; <see cref="MartConfigurationResult.Problems"/> is empty when valid.</summary>
+    /// <summary>
+    /// Reads and validates everything: <c>Marts:&lt;name&gt;</c> in configuration and every
+    /// <c>&lt;Sql:Root&gt;/**/&lt;name&gt;.mart.json</c>. <see cref="MartConfigurationResult.Problems"/> is empty when valid.
+    /// </summary>
     /// <param name="configuration">The application configuration.</param>
     /// <param name="contentRoot">What a relative <c>Sql:Root</c> is relative to.</param>
     /// <param name="checkSql">Also read and split each SQL file, reporting invalid SQL and broken limits.</param>
     public static MartConfigurationResult Read(IConfiguration configuration, string contentRoot, bool checkSql = true)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var problems = new List<ConfigurationProblem>();
+        var globalProblems = new List<ConfigurationProblem>();
 
         if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Scheduler")))
         {
-            problems.Add(new("ConnectionStrings:Scheduler", null, "a PostgreSQL connection string for Hangfire and the run ledger"));
+            globalProblems.Add(new("ConnectionStrings:Scheduler", null, "a PostgreSQL connection string for Hangfire and the run ledger"));
         }
 
         var serviceUrl = configuration["Redshift:ServiceUrl"];
         if (!string.IsNullOrWhiteSpace(serviceUrl)
             && !(Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
         {
-            problems.Add(new("Redshift:ServiceUrl", serviceUrl, "an absolute http:// or https:// URL"));
+            globalProblems.Add(new("Redshift:ServiceUrl", serviceUrl, "an absolute http:// or https:// URL"));
         }
 
         if (string.IsNullOrWhiteSpace(configuration["Redshift:Region"]) && string.IsNullOrWhiteSpace(serviceUrl))
         {
-            problems.Add(new("Redshift:Region", null, "an AWS region such as eu-west-1 (required unless Redshift:ServiceUrl is set)"));
+            globalProblems.Add(new("Redshift:Region", null, "an AWS region such as eu-west-1 (required unless Redshift:ServiceUrl is set)"));
         }
 
         var sqlRoot = ResolveSqlRoot(configuration, contentRoot);
         var sqlRootOk = Directory.Exists(sqlRoot);
         if (!sqlRootOk)
         {
-            problems.Add(new("Sql:Root", configuration["Sql:Root"] ?? DefaultSqlRoot, $"an existing folder (resolved to '{sqlRoot}')"));
+            globalProblems.Add(new("Sql:Root", configuration["Sql:Root"] ?? DefaultSqlRoot, $"an existing folder (resolved to '{sqlRoot}')"));
         }
 
-        var marts = new List<MartDefinition>();
-        foreach (var section in configuration.GetSection("Marts").GetChildren())
+        var roots = new SqlRoots(sqlRoot, sqlRootOk ? PathContainment.ResolveLinks(sqlRoot) ?? sqlRoot : sqlRoot, sqlRootOk);
+        var entries = new List<MartEntry>();
+        MartReloadSettings.Read(configuration, globalProblems);
+        foreach (var section in configuration.GetSection("Marts").GetChildren().Where(c => !MartReloadSettings.Keys.Contains(c.Key)))
         {
-            var mart = ReadMart(configuration, section, sqlRoot, sqlRootOk, checkSql, problems);
-            if (mart is not null)
+            entries.Add(ReadMart(configuration, section, section.Key, $"Marts:{section.Key}", file: null, roots, checkSql));
+        }
+
+        if (sqlRootOk)
+        {
+            foreach (var file in MartDefinitionFiles.Find(sqlRoot, roots.RealRoot))
             {
-                marts.Add(mart);
+                entries.Add(ReadFile(configuration, file, roots, checkSql));
             }
         }
 
-        return new MartConfigurationResult(marts, problems, sqlRoot);
+        entries = MergeDuplicates(entries);
+        var marts = entries.Where(e => e.Definition is not null).Select(e => e.Definition!).ToList();
+        var problems = globalProblems.Concat(entries.SelectMany(e => e.Problems)).ToList();
+        return new MartConfigurationResult(marts, problems, sqlRoot) { Entries = entries, GlobalProblems = globalProblems };
     }
 
     /// <summary>Reads and validates everything, and throws when anything is wrong.</summary>
@@ -159,13 +173,84 @@ public static partial class MartConfiguration
         };
     }
 
-    private static MartDefinition? ReadMart(
-        IConfiguration configuration, IConfigurationSection section, string sqlRoot, bool sqlRootOk, bool checkSql,
-        List<ConfigurationProblem> problems)
+    private sealed record SqlRoots(string Root, string RealRoot, bool Exists);
+
+    private static MartEntry ReadFile(IConfiguration configuration, MartDefinitionFile file, SqlRoots roots, bool checkSql)
     {
-        var name = section.Key;
-        var prefix = $"Marts:{name}";
-        var before = problems.Count;
+        var name = file.MartName;
+        if (file.SyntaxError is { } syntax)
+        {
+            return new MartEntry(name, file.RelativePath, null, [syntax with { Mart = name }], null, null);
+        }
+
+        var values = new ConfigurationBuilder().AddInMemoryCollection(file.Values).Build();
+        var entry = ReadMart(configuration, values, name, file.RelativePath, file, roots, checkSql);
+        return entry with
+        {
+            Problems = [.. entry.Problems.Select(p => p with { File = file.RelativePath, Line = p.Line ?? LineOf(file, p.Key) })],
+        };
+    }
+
+    private static int? LineOf(MartDefinitionFile file, string key)
+    {
+        var prefix = file.RelativePath + ":";
+        if (!key.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        // The key itself, else the nearest parent written in the file (a missing Redshift:Database is on no line).
+        for (var child = key[prefix.Length..]; child.Length > 0; child = child.Contains(':', StringComparison.Ordinal) ? child[..child.LastIndexOf(':')] : string.Empty)
+        {
+            if (file.Lines.TryGetValue(child, out var line))
+            {
+                return line;
+            }
+        }
+
+        return null;
+    }
+
+    private static List<MartEntry> MergeDuplicates(List<MartEntry> entries)
+    {
+        var merged = new List<MartEntry>();
+        foreach (var group in entries.GroupBy(e => e.Name, StringComparer.Ordinal))
+        {
+            var all = group.ToList();
+            if (all.Count == 1)
+            {
+                merged.Add(all[0]);
+                continue;
+            }
+
+            // A name defined twice is ambiguous: neither definition is taken, and each place is named.
+            var sources = all.Select(e => e.Source).ToList();
+            var problems = new List<ConfigurationProblem>();
+            foreach (var entry in all)
+            {
+                problems.AddRange(entry.Problems);
+                var others = string.Join(", ", sources.Where(s => !string.Equals(s, entry.Source, StringComparison.Ordinal)));
+                problems.Add(new ConfigurationProblem(entry.Source, group.Key,
+                    $"mart '{group.Key}' defined once, but it is also defined by {others} (remove all but one)")
+                {
+                    Mart = group.Key,
+                    File = entry.Source.StartsWith("Marts:", StringComparison.Ordinal) ? null : entry.Source,
+                });
+            }
+
+            merged.Add(new MartEntry(group.Key, string.Join(", ", sources), null, problems, all[0].SqlFile, all[0].Cron));
+        }
+
+        return merged;
+    }
+
+    private static MartEntry ReadMart(
+        IConfiguration configuration, IConfiguration section, string name, string prefix, MartDefinitionFile? file, SqlRoots roots, bool checkSql)
+    {
+        var problems = new List<ConfigurationProblem>();
+        var sqlRoot = roots.Root;
+        var sqlRootOk = roots.Exists;
+        var before = 0;
 
         if (!SafeName().IsMatch(name))
         {
@@ -181,17 +266,31 @@ public static partial class MartConfiguration
             }
         }
 
-        var sqlFile = section["SqlFile"];
-        var sqlPath = string.Empty;
-        if (string.IsNullOrWhiteSpace(sqlFile))
+        var sqlFile = NullIfBlank(section["SqlFile"]);
+        var sqlBase = sqlRoot;
+        if (file is not null)
         {
-            problems.Add(new($"{prefix}:SqlFile", sqlFile, "the mart's SQL file, relative to Sql:Root"));
+            // A definition file names its SQL relative to its own folder, and defaults to <name>.sql beside it.
+            sqlBase = Path.GetDirectoryName(file.Path)!;
+            sqlFile ??= name + ".sql";
+        }
+
+        var sqlPath = string.Empty;
+        var shownSqlFile = sqlFile;
+        if (sqlFile is null)
+        {
+            problems.Add(new($"{prefix}:SqlFile", section["SqlFile"], "the mart's SQL file, relative to Sql:Root"));
         }
         else
         {
-            sqlPath = Path.GetFullPath(Path.Combine(sqlRoot, sqlFile));
-            var rootWithSeparator = sqlRoot.EndsWith(Path.DirectorySeparatorChar) ? sqlRoot : sqlRoot + Path.DirectorySeparatorChar;
-            if (!sqlPath.StartsWith(rootWithSeparator, StringComparison.Ordinal))
+            sqlPath = Path.GetFullPath(Path.Combine(sqlBase, sqlFile));
+            if (file is not null && PathContainment.IsInside(sqlPath, sqlRoot))
+            {
+                shownSqlFile = Path.GetRelativePath(sqlRoot, sqlPath).Replace(Path.DirectorySeparatorChar, '/');
+            }
+
+            var realPath = sqlRootOk ? PathContainment.ResolveLinks(sqlPath) : sqlPath;
+            if (!PathContainment.IsInside(sqlPath, sqlRoot))
             {
                 problems.Add(new($"{prefix}:SqlFile", sqlFile, $"a file inside Sql:Root '{sqlRoot}' (it resolves to '{sqlPath}')"));
             }
@@ -199,19 +298,33 @@ public static partial class MartConfiguration
             {
                 problems.Add(new($"{prefix}:SqlFile", sqlFile, $"an existing file (not found at '{sqlPath}')"));
             }
-            else if (sqlRootOk && checkSql)
+            else if (sqlRootOk && realPath is null)
             {
-                try
+                problems.Add(new($"{prefix}:SqlFile", sqlFile, $"a file reached without a loop of symbolic links ('{sqlPath}')"));
+            }
+            else if (sqlRootOk && !PathContainment.IsInside(realPath!, roots.RealRoot))
+            {
+                // Following links must not leave Sql:Root: a link inside it may not point at, say, /etc.
+                problems.Add(new($"{prefix}:SqlFile", sqlFile,
+                    $"a file inside Sql:Root '{roots.RealRoot}' once symbolic links are followed ('{sqlPath}' leads to '{realPath}')"));
+            }
+            else if (sqlRootOk)
+            {
+                sqlPath = realPath!;
+                if (checkSql)
                 {
-                    MartSqlLoader.Split(name, sqlPath, File.ReadAllText(sqlPath));
-                }
-                catch (MartSqlException ex)
-                {
-                    problems.Add(new($"{prefix}:SqlFile", sqlFile, $"valid SQL within the Data API's limits: {ex.Message}"));
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    problems.Add(new($"{prefix}:SqlFile", sqlFile, $"a readable file: {ex.Message}"));
+                    try
+                    {
+                        MartSqlLoader.Split(name, sqlPath, File.ReadAllText(sqlPath));
+                    }
+                    catch (MartSqlException ex)
+                    {
+                        problems.Add(new($"{prefix}:SqlFile", sqlFile, $"valid SQL within the Data API's limits: {ex.Message}"));
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        problems.Add(new($"{prefix}:SqlFile", sqlFile, $"a readable file: {ex.Message}"));
+                    }
                 }
             }
         }
@@ -263,17 +376,43 @@ public static partial class MartConfiguration
             problems.Add(new($"{prefix}:Enabled", enabledText, "true or false"));
         }
 
-        var target = ReadTarget(configuration, section, prefix, problems);
+        var target = ReadTarget(configuration, section, name, prefix, problems);
+        var webhook = ReadWebhook(section, prefix, file is null ? [] : problems);
 
+        problems = [.. problems.Select(p => p with { Mart = name })];
         if (problems.Count > before)
+        {
+            return new MartEntry(name, prefix, null, problems, shownSqlFile, cron);
+        }
+
+        var definition = new MartDefinition(name, shownSqlFile!, sqlPath, cron, timeZone, timeout!.Value, initial!.Value, max!.Value, enabled, target!)
+        {
+            DefinitionFile = file?.RelativePath,
+            AlertWebhookUrl = webhook,
+        };
+        return new MartEntry(name, prefix, definition, [], shownSqlFile, cron);
+    }
+
+    private static Uri? ReadWebhook(IConfiguration section, string prefix, List<ConfigurationProblem> problems)
+    {
+        var text = NullIfBlank(section["Alerts:WebhookUrl"]);
+        if (text is null)
         {
             return null;
         }
 
-        return new MartDefinition(name, sqlFile!, sqlPath, cron, timeZone, timeout!.Value, initial!.Value, max!.Value, enabled, target!);
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+        {
+            return url;
+        }
+
+        // A webhook URL often carries a secret token, so it is named but not echoed. (In configuration, the alert
+        // settings' own validation reports it.)
+        problems.Add(new($"{prefix}:Alerts:WebhookUrl", "(hidden)", "an absolute http:// or https:// URL"));
+        return null;
     }
 
-    private static RedshiftTarget? ReadTarget(IConfiguration configuration, IConfigurationSection section, string prefix, List<ConfigurationProblem> problems)
+    private static RedshiftTarget? ReadTarget(IConfiguration configuration, IConfiguration section, string name, string prefix, List<ConfigurationProblem> problems)
     {
         var values = new Dictionary<string, (string? Value, string Key)>(StringComparer.Ordinal);
         foreach (var key in s_targetKeys)
@@ -300,19 +439,19 @@ public static partial class MartConfiguration
         if (workgroup.Value is not null && cluster.Value is not null)
         {
             problems.Add(new(cluster.Key, cluster.Value,
-                $"exactly one of WorkgroupName and ClusterIdentifier for mart '{section.Key}', but {workgroup.Key} = '{workgroup.Value}' is set too"));
+                $"exactly one of WorkgroupName and ClusterIdentifier for mart '{name}', but {workgroup.Key} = '{workgroup.Value}' is set too"));
             ok = false;
         }
         else if (workgroup.Value is null && cluster.Value is null)
         {
             problems.Add(new($"{prefix}:Redshift:WorkgroupName", null,
-                $"a Redshift Serverless workgroup or a cluster (Redshift:WorkgroupName or Redshift:ClusterIdentifier, globally or for mart '{section.Key}')"));
+                $"a Redshift Serverless workgroup or a cluster (Redshift:WorkgroupName or Redshift:ClusterIdentifier, globally or for mart '{name}')"));
             ok = false;
         }
 
         if (values["Database"].Value is null)
         {
-            problems.Add(new($"{prefix}:Redshift:Database", null, $"the database to connect to (Redshift:Database, globally or for mart '{section.Key}')"));
+            problems.Add(new($"{prefix}:Redshift:Database", null, $"the database to connect to (Redshift:Database, globally or for mart '{name}')"));
             ok = false;
         }
 
@@ -322,7 +461,7 @@ public static partial class MartConfiguration
     }
 
     private static TimeSpan? ReadTimeSpan(
-        IConfigurationSection section, string key, TimeSpan defaultValue, TimeSpan min, TimeSpan max, string expected,
+        IConfiguration section, string key, TimeSpan defaultValue, TimeSpan min, TimeSpan max, string expected,
         string prefix, List<ConfigurationProblem> problems)
     {
         var text = section[key];
@@ -346,7 +485,7 @@ public static partial class MartConfiguration
         return value;
     }
 
-    private static IEnumerable<string> Flatten(IConfigurationSection section, string path)
+    private static IEnumerable<string> Flatten(IConfiguration section, string path)
     {
         foreach (var child in section.GetChildren())
         {

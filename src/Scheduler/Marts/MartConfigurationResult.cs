@@ -7,4 +7,11 @@ namespace Scheduler.Marts;
 public sealed record MartConfigurationResult(
     IReadOnlyList<MartDefinition> Marts,
     IReadOnlyList<ConfigurationProblem> Problems,
-    string SqlRoot);
+    string SqlRoot)
+{
+    /// <summary>Every mart found, valid or not: configuration first, then definition files by path.</summary>
+    public IReadOnlyList<MartEntry> Entries { get; init; } = [];
+
+    /// <summary>The problems that concern no single mart (connection string, Redshift endpoint, <c>Sql:Root</c>).</summary>
+    public IReadOnlyList<ConfigurationProblem> GlobalProblems { get; init; } = [];
+}

@@ -1,9 +1,9 @@
 namespace Scheduler.Marts;
 
 /// <summary>A validated mart: a SQL file, an optional schedule and how its runs are polled and bounded.</summary>
-/// <param name="Name">The configuration key under <c>Marts</c>; safe in ids and URLs.</param>
-/// <param name="SqlFile">The SQL file as configured, relative to <c>Sql:Root</c>.</param>
-/// <param name="SqlPath">The SQL file's full path, inside <c>Sql:Root</c>.</param>
+/// <param name="Name">The configuration key under <c>Marts</c>, or the definition file's name; safe in ids and URLs.</param>
+/// <param name="SqlFile">The SQL file relative to <c>Sql:Root</c> (as configured, or resolved from a definition file).</param>
+/// <param name="SqlPath">The SQL file's full path with symbolic links resolved, inside <c>Sql:Root</c>.</param>
 /// <param name="Cron">Cronos expression (5 or 6 fields), or null for a manual-only mart.</param>
 /// <param name="TimeZone">The zone the cron expression is evaluated in.</param>
 /// <param name="Timeout">Longest a run may take before it is cancelled.</param>
@@ -21,4 +21,11 @@ public sealed record MartDefinition(
     TimeSpan PollInitialInterval,
     TimeSpan PollMaxInterval,
     bool Enabled,
-    RedshiftTarget Target);
+    RedshiftTarget Target)
+{
+    /// <summary>The definition file (relative to <c>Sql:Root</c>) this mart comes from; null when it is in configuration.</summary>
+    public string? DefinitionFile { get; init; }
+
+    /// <summary>The mart's own <c>Alerts:WebhookUrl</c> from its definition file; null otherwise.</summary>
+    public Uri? AlertWebhookUrl { get; init; }
+}

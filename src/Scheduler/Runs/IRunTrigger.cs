@@ -5,7 +5,7 @@ public interface IRunTrigger
 {
     /// <summary>
     /// Reserves a run of the mart and enqueues its submit job. At most one run per mart is active: if one is, a Skipped
-    /// run naming it is recorded and returned instead. Disabled marts can still be run by hand.
+    /// run naming it is recorded and returned instead. The trigger gate may refuse it (disabled mart, paused mart, global pause).
     /// </summary>
     Task<TriggerResult> TriggerAsync(string martName, RunTrigger trigger, CancellationToken cancellationToken);
 

@@ -3,7 +3,7 @@ using Scheduler.Marts;
 namespace Scheduler.Runs;
 
 /// <summary>The <see cref="IRunTrigger"/>: "Run now", cron triggers and cancels, as events of <see cref="RunLifecycle"/>.</summary>
-public sealed class RunControl(IMartCatalog catalog, RunLifecycle lifecycle) : IRunTrigger
+public sealed class RunControl(IMartCatalog catalog, ITriggerGate gate, RunLifecycle lifecycle) : IRunTrigger
 {
     /// <inheritdoc />
     public Task<TriggerResult> TriggerAsync(string martName, RunTrigger trigger, CancellationToken cancellationToken) =>
@@ -19,6 +19,11 @@ public sealed class RunControl(IMartCatalog catalog, RunLifecycle lifecycle) : I
         if (catalog.Find(martName) is not { } mart)
         {
             return TriggerResult.UnknownMart();
+        }
+
+        if (await gate.CheckAsync(mart, trigger, cancellationToken).ConfigureAwait(false) is { } refusal)
+        {
+            return TriggerResult.Refused(refusal);
         }
 
         var (run, _) = await lifecycle.ReserveAsync(mart, trigger, triggerKey, cancellationToken).ConfigureAwait(false);

@@ -34,8 +34,7 @@ public static class RunsServiceCollectionExtensions
         services.AddTransient<CronTriggerJob>();
         services.AddTransient<RunRetentionJob>();
 
-        services.AddSingleton<MartScheduleSync>();
-        services.AddHostedService(sp => sp.GetRequiredService<MartScheduleSync>());
+        // The marts' schedules are synced by AddLiveMarts.
         services.AddHostedService<RunRetentionSchedule>();
         services.AddSingleton<RunRecoveryService>();
         services.AddHostedService(sp => sp.GetRequiredService<RunRecoveryService>());

@@ -11,4 +11,7 @@ public enum TriggerOutcome
 
     /// <summary>No mart has that name.</summary>
     UnknownMart,
+
+    /// <summary>The trigger gate refused it (disabled mart, paused mart, global pause); no run was recorded.</summary>
+    Refused,
 }

@@ -1,7 +1,7 @@
 namespace Scheduler.Runs;
 
 /// <summary>The result of <see cref="IRunTrigger.TriggerAsync"/>.</summary>
-/// <param name="Outcome">Started, Skipped or UnknownMart.</param>
+/// <param name="Outcome">Started, Skipped, UnknownMart or Refused.</param>
 /// <param name="Run">The started run (Submitting) or the recorded Skipped run; null for an unknown mart.</param>
 /// <param name="ActiveRunId">For Skipped: the run that was active.</param>
 public sealed record TriggerResult(TriggerOutcome Outcome, RunRecord? Run, Guid? ActiveRunId)
@@ -11,4 +11,9 @@ public sealed record TriggerResult(TriggerOutcome Outcome, RunRecord? Run, Guid?
     public static TriggerResult Skipped(RunRecord run) => new(TriggerOutcome.Skipped, run, run?.ActiveRunId);
 
     public static TriggerResult UnknownMart() => new(TriggerOutcome.UnknownMart, null, null);
+
+    /// <summary>For Refused: why, in a sentence for people.</summary>
+    public string? Reason { get; init; }
+
+    public static TriggerResult Refused(string reason) => new(TriggerOutcome.Refused, null, null) { Reason = reason };
 }

@@ -33,6 +33,15 @@ public sealed class ApiAccessTests
         var runId = adminTrigger.Headers.Location!.ToString().Split('/')[^1];
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync($"api/runs/{runId}")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync($"api/runs/{runId}/cancel", null)).StatusCode);
+
+        // Pausing and resuming change what runs: Admin only; anyone signed in may read the global pause.
+        foreach (var route in new[] { "api/marts/sample/pause", "api/marts/sample/resume", "api/pause", "api/resume" })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync(route, null)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("api/pause")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("api/marts/sample/pause", null)).StatusCode);
     }
 
     [Fact]

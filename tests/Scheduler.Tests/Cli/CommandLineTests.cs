@@ -157,14 +157,28 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public async Task Serve_ExitsOneListingProblems_WhenConfigurationIsBad()
+    public async Task Serve_ExitsOneListingProblems_WhenConfigurationIsBadAndStartupIsStrict()
     {
-        var args = BaseArgs("serve").Concat(["--urls", "http://127.0.0.1:0", "--Marts:x:SqlFile=good.sql", "--Marts:x:Timeout=25:00:00"]).ToArray();
+        var args = BaseArgs("serve").Concat(["--urls", "http://127.0.0.1:0", "--Marts:StrictStartup=true", "--Marts:x:SqlFile=good.sql", "--Marts:x:Timeout=25:00:00"]).ToArray();
 
         var (exitCode, _, error) = await RunAsync(args);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("Marts:x:Timeout = '25:00:00'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_ReportsDefinitionFileProblemsWithFileAndLine_AsThePageDoes()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_directory, "sql", "marts", "team")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "daily.sql"), "SELECT 1;");
+        await File.WriteAllTextAsync(Path.Combine(folder, "daily.mart.json"), "{\n  // nightly\n  \"Cron\": \"0 25 * * *\",\n}");
+
+        var (exitCode, output, error) = await RunAsync(BaseArgs("validate"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(output);
+        Assert.Contains("team/daily.mart.json:Cron (line 3) = '0 25 * * *': a Cronos expression", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -176,7 +190,7 @@ public sealed class CommandLineTests : IDisposable
             "validate", "--contentRoot", Path.Combine(repository, "src", "Scheduler"), "--environment", "Development");
 
         Assert.True(exitCode == 0, error);
-        Assert.Contains("customer_summary: customer_summary.sql, 2 statement(s)", output, StringComparison.Ordinal);
+        Assert.Contains("customer_summary: customer_summary.sql (defined in customer_summary.mart.json), 2 statement(s)", output, StringComparison.Ordinal);
     }
 
     private static string FindRepositoryRoot()

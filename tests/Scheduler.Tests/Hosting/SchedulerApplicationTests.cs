@@ -95,10 +95,11 @@ public sealed class SchedulerApplicationTests : IDisposable
     }
 
     [Fact]
-    public void Build_ThrowsListingEveryProblem_WhenConfigurationIsBad()
+    public void Build_ThrowsListingEveryProblem_WhenConfigurationIsBadAndStartupIsStrict()
     {
         var args = Args(
             "Host=127.0.0.1;Database=unused",
+            "--Marts:StrictStartup=true",
             "--Marts:sample:Cron=every day", "--Marts:sample:TimeZone=Moon/Base", "--Marts:other:SqlFile=../escape.sql");
 
         var exception = Assert.Throws<SchedulerConfigurationException>(() => SchedulerApplication.Build(args));
@@ -110,10 +111,29 @@ public sealed class SchedulerApplicationTests : IDisposable
     }
 
     [Fact]
+    public void Build_ThrowsOnlyForWholeConfigurationProblems_WhenStartupIsNotStrict()
+    {
+        var exception = Assert.Throws<SchedulerConfigurationException>(() => SchedulerApplication.Build(
+            Args("Host=127.0.0.1;Database=unused", "--Sql:Root=no/such/folder", "--Marts:sample:Cron=every day")));
+
+        Assert.Equal("Sql:Root", Assert.Single(exception.Problems).Key);
+    }
+
+    [Fact]
+    public async Task Build_StartsTheValidMartsAndListsTheBrokenOne_WhenStartupIsNotStrict()
+    {
+        await using var app = SchedulerApplication.Build(Args("Host=127.0.0.1;Database=unused", "--Marts:broken:SqlFile=good.sql", "--Marts:broken:Cron=every day"));
+
+        var catalog = app.Services.GetRequiredService<Scheduler.Marts.Live.LiveMartCatalog>();
+        Assert.Equal("sample", Assert.Single(catalog.Marts).Name);
+        Assert.Equal(Scheduler.Marts.Live.MartStatus.Invalid, catalog.FindState("broken")!.Status);
+    }
+
+    [Fact]
     public void Build_AppliesCallbackConfiguration_WhenGiven()
     {
         var exception = Assert.Throws<SchedulerConfigurationException>(() => SchedulerApplication.Build(
-            Args("Host=127.0.0.1;Database=unused"),
+            Args("Host=127.0.0.1;Database=unused", "--Marts:StrictStartup=true"),
             builder => builder.Configuration["Marts:sample:Timeout"] = "2.00:00:00"));
 
         Assert.Contains("Marts:sample:Timeout = '2.00:00:00'", Assert.Single(exception.Problems).ToString(), StringComparison.Ordinal);

@@ -1,0 +1,176 @@
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Scheduler.Marts.Live;
+using Scheduler.Runs;
+
+namespace Scheduler.Marts.Scheduling;
+
+/// <summary>
+/// Makes Hangfire's recurring jobs match the live catalog: one <c>mart:&lt;name&gt;</c> job per enabled mart with a
+/// cron expression in force (a stale mart keeps its last valid schedule), updated when its cron or time zone changes,
+/// removed when the mart disappears, is disabled or becomes manual-only. Recurring jobs not named <c>mart:*</c> are
+/// left alone. Runs at start-up, after every catalog change and on every rescan (a cheap comparison), on every
+/// instance; a PostgreSQL advisory lock makes instances take turns, so two never interleave their updates.
+/// Paused marts keep their job: the trigger gate refuses their cron runs, and resuming needs no re-sync.
+/// </summary>
+public sealed partial class MartScheduleSync(
+    LiveMartCatalog catalog,
+    IRecurringJobManager recurringJobs,
+    JobStorage storage,
+    [FromKeyedServices(RunLedger.DataSourceKey)] NpgsqlDataSource dataSource,
+    MartReloadSettings settings,
+    TimeProvider timeProvider,
+    ILogger<MartScheduleSync> logger) : BackgroundService
+{
+    /// <summary>The prefix of the recurring job ids this class owns.</summary>
+    public const string JobIdPrefix = "mart:";
+
+    // Any constant works; it only has to differ from other advisory locks on the database (those use hashtext of a name).
+    private const long LockKey = 0x5343_4845_4455_4C45; // "SCHEDULE"
+
+    private readonly SemaphoreSlim _changed = new(0, 1);
+
+    /// <summary>The recurring job id of a mart.</summary>
+    public static string JobIdFor(string martName) => JobIdPrefix + martName;
+
+    /// <inheritdoc />
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Before the Hangfire server schedules anything, so a start-up never fires a schedule that was just removed.
+        await SyncAsync(cancellationToken).ConfigureAwait(false);
+        catalog.Changed += OnChanged;
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        catalog.Changed -= OnChanged;
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _changed.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>Adds, updates and removes the marts' recurring jobs, holding the instances' advisory lock.</summary>
+    public async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
+        {
+            command.Parameters.AddWithValue("key", LockKey);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Read the catalog once the lock is held: the newest view this instance has is the one written.
+        Sync(catalog.Marts);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await WaitForChangeOrRescanAsync(stoppingToken).ConfigureAwait(false);
+                await SyncAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // PostgreSQL away for a moment must not end syncing; the next round retries.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogSyncFailed(logger, ex);
+            }
+        }
+    }
+
+    private async Task WaitForChangeOrRescanAsync(CancellationToken stoppingToken)
+    {
+        using var rescan = new CancellationTokenSource(settings.RescanInterval, timeProvider);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, rescan.Token);
+        try
+        {
+            await _changed.WaitAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The rescan interval passed: compare anyway (another instance may have written an older view).
+        }
+    }
+
+    private void OnChanged(object? sender, MartCatalogSnapshot snapshot)
+    {
+        try
+        {
+            _changed.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A sync is already due; it reads the newest catalog.
+        }
+    }
+
+    private void Sync(IReadOnlyList<MartDefinition> marts)
+    {
+        List<RecurringJobDto> existing;
+        using (var connection = storage.GetConnection())
+        {
+            existing = connection.GetRecurringJobs();
+        }
+
+        var byId = existing.ToDictionary(j => j.Id, StringComparer.Ordinal);
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var mart in marts)
+        {
+            if (!mart.Enabled || mart.Cron is null)
+            {
+                continue;
+            }
+
+            var id = JobIdFor(mart.Name);
+            wanted.Add(id);
+            if (byId.TryGetValue(id, out var job) && job.Cron == mart.Cron && job.TimeZoneId == mart.TimeZone.Id && job.Error is null && !job.Removed)
+            {
+                continue;
+            }
+
+            var name = mart.Name;
+            recurringJobs.AddOrUpdate<CronTriggerJob>(id, trigger => trigger.TriggerAsync(name, null, CancellationToken.None), mart.Cron,
+                new RecurringJobOptions { TimeZone = mart.TimeZone, MisfireHandling = MisfireHandlingMode.Relaxed });
+            LogScheduled(logger, mart.Name, mart.Cron, mart.TimeZone.Id);
+        }
+
+        foreach (var job in existing)
+        {
+            if (job.Id.StartsWith(JobIdPrefix, StringComparison.Ordinal) && !wanted.Contains(job.Id))
+            {
+                recurringJobs.RemoveIfExists(job.Id);
+                LogRemoved(logger, job.Id);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1600, Level = LogLevel.Information, Message = "Mart {Mart} scheduled: '{Cron}' in {TimeZone}")]
+    private static partial void LogScheduled(ILogger logger, string mart, string cron, string timeZone);
+
+    [LoggerMessage(EventId = 1601, Level = LogLevel.Information, Message = "Recurring job {JobId} removed: its mart is gone, disabled or manual-only")]
+    private static partial void LogRemoved(ILogger logger, string jobId);
+
+    [LoggerMessage(EventId = 1602, Level = LogLevel.Warning, Message = "Syncing the marts' recurring jobs failed; retrying at the next rescan")]
+    private static partial void LogSyncFailed(ILogger logger, Exception exception);
+}
