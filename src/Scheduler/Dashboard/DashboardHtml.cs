@@ -92,7 +92,7 @@ internal static class DashboardHtml
     public const string CommandScript =
         """<div id="scheduler-outcome" class="alert" role="status" style="display:none"></div><script>""" + CommandScriptBody + "</script>";
 
-    /// <summary>Reloads an active run's page every two seconds unless a command's outcome is showing.</summary>
+    /// <summary>Reloads an active run's page every two seconds, waiting while a command is in flight (its outcome is kept across reloads).</summary>
     public const string RefreshScript = "<script>" + RefreshScriptBody + "</script>";
 
     /// <summary>
@@ -102,7 +102,7 @@ internal static class DashboardHtml
     public static IReadOnlyList<string> InlineScripts { get; } = [CommandScriptBody, RefreshScriptBody];
 
     private const string RefreshScriptBody =
-        "setTimeout(function () { if (document.getElementById('scheduler-outcome').style.display === 'none') { window.location.reload(); } }, 2000);";
+        "setTimeout(function refresh() { if (document.body.hasAttribute('data-scheduler-busy')) { setTimeout(refresh, 500); } else { window.location.reload(); } }, 2000);";
 
     private const string CommandScriptBody = """
         document.addEventListener('DOMContentLoaded', function () {

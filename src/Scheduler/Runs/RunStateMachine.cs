@@ -92,7 +92,13 @@ internal static class RunStateMachine
                 }),
 
             RunEventKind.SubmitDeferred when run.StatementId is null && evt.At is { } retryAt =>
-                Unconfirmed(run with { SubmitLeaseUntil = null, NextPollAt = retryAt }, now, policy, RunStep.Submit(retryAt)),
+                Unconfirmed(run with
+                {
+                    SubmitLeaseUntil = null,
+                    NextPollAt = retryAt,
+                    // A Submitting run says why it is not sent yet (throttled, paused); a Cancelling one keeps its reason.
+                    StatusReason = run.Status == Submitting ? SecretRedactor.Redact(evt.Error) : run.StatusReason,
+                }, now, policy, RunStep.Submit(retryAt)),
 
             RunEventKind.Submitted when run.StatementId is null && evt.StatementId is { } statementId =>
                 Submitted(run, statementId, now, policy),
@@ -203,6 +209,7 @@ internal static class RunStateMachine
         {
             StatementId = statementId,
             Status = run.Status == Cancelling ? Cancelling : Running,
+            StatusReason = run.Status == Cancelling ? run.StatusReason : null,
             SubmittedAt = now,
             SubmitLeaseUntil = null,
         };

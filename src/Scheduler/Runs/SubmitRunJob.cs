@@ -26,6 +26,7 @@ public sealed partial class SubmitRunJob(
     RunLedger ledger,
     RunLifecycle lifecycle,
     RunPolicy policy,
+    ITriggerGate gate,
     IMartCatalog catalog,
     MartSqlLoader sqlLoader,
     IRedshiftDataClient redshift,
@@ -33,6 +34,7 @@ public sealed partial class SubmitRunJob(
     TimeProvider timeProvider,
     ILogger<SubmitRunJob> logger)
 {
+    private static readonly TimeSpan PauseRecheck = TimeSpan.FromSeconds(5);
     private readonly RunFaultPoints _faults = new(options);
 
     /// <summary>Submits the run's batch (once), or settles what happened to it.</summary>
@@ -65,6 +67,13 @@ public sealed partial class SubmitRunJob(
 
         if (mustLookUp && await SettleByLookupAsync(run, cancellationToken).ConfigureAwait(false))
         {
+            return;
+        }
+
+        if (run.SubmitAttemptedAt is null && await gate.CheckFirstSubmitAsync(cancellationToken).ConfigureAwait(false) is { } paused)
+        {
+            // A global pause began after this run was reserved: nothing new reaches Redshift until it is resumed.
+            await DeferAsync(run, paused, cancellationToken, PauseRecheck).ConfigureAwait(false);
             return;
         }
 
@@ -230,10 +239,10 @@ public sealed partial class SubmitRunJob(
         run.Target ?? catalog.Find(run.Mart)?.Target
         ?? throw new InvalidOperationException($"Run {run.RunId}: its mart '{run.Mart}' is no longer configured and the run has no stored target.");
 
-    private async Task<RunRecord?> DeferAsync(RunRecord run, string error, CancellationToken cancellationToken)
+    private async Task<RunRecord?> DeferAsync(RunRecord run, string error, CancellationToken cancellationToken, TimeSpan? after = null)
     {
         var now = timeProvider.GetUtcNow();
-        var delay = policy.SubmitRetry(run.SubmitAttempts);
+        var delay = after ?? policy.SubmitRetry(run.SubmitAttempts);
         // A Submitting run retries no later than its deadline (which then asks Redshift what became of it).
         if (run.Status == RunStatus.Submitting && run.DeadlineAt > now && run.DeadlineAt - now < delay)
         {

@@ -41,6 +41,12 @@ public sealed partial class PauseTriggerGate(PauseStore store, ILogger<PauseTrig
         return reason;
     }
 
+    /// <inheritdoc />
+    public async Task<string?> CheckFirstSubmitAsync(CancellationToken cancellationToken) =>
+        (await store.GetAsync(cancellationToken).ConfigureAwait(false)).Global is { } global
+            ? $"The scheduler is paused{Since(global)}: this run was reserved before the pause and is sent when it is resumed."
+            : null;
+
     private static string Since(PauseInfo pause) =>
         string.Create(CultureInfo.InvariantCulture, $" since {pause.PausedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC{(pause.PausedBy is null ? "" : $" by {pause.PausedBy}")}");
 
