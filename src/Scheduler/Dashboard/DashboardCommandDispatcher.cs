@@ -4,11 +4,13 @@ using Hangfire.Dashboard;
 namespace Scheduler.Dashboard;
 
 /// <summary>
-/// A dashboard command other than Run now and Cancel (pause, resume): a route in Hangfire's dashboard, so its
-/// authorization filters and antiforgery check run first; read-only users get 403 and anything but POST 405. Answers a
-/// <see cref="CommandOutcome"/> as JSON.
+/// A dashboard command (Run now, Cancel, Pause, Resume): a route in Hangfire's dashboard, so its authorization filters
+/// and antiforgery check run first; read-only users get 403 (<paramref name="readOnlyMessage"/>) and anything but POST
+/// 405. Answers a <see cref="CommandOutcome"/> as JSON so the page can say what happened.
 /// </summary>
-internal sealed class DashboardCommandDispatcher(Func<DashboardContext, IServiceProvider, CancellationToken, Task<(int Status, CommandOutcome Outcome)>> command)
+internal sealed class DashboardCommandDispatcher(
+    string readOnlyMessage,
+    Func<DashboardContext, IServiceProvider, CancellationToken, Task<(int Status, CommandOutcome Outcome)>> command)
     : IDashboardDispatcher
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
@@ -25,7 +27,7 @@ internal sealed class DashboardCommandDispatcher(Func<DashboardContext, IService
         }
         else if (context.IsReadOnly)
         {
-            (status, outcome) = (StatusCodes.Status403Forbidden, new CommandOutcome("forbidden", "Read-only access: pausing and resuming need the Admin role."));
+            (status, outcome) = (StatusCodes.Status403Forbidden, new CommandOutcome("forbidden", readOnlyMessage));
         }
         else
         {

@@ -45,13 +45,15 @@ public static class MartsDashboard
         routes.Add("/marts", new AsyncPageDispatcher<MartsPage.Model>(LoadMartsAsync, model => new MartsPage(model), "Marts"));
         routes.Add("/marts/runs", new AsyncPageDispatcher<RunsPage.Model>(LoadRunsAsync, model => new RunsPage(model), "Runs"));
         routes.Add($"/marts/runs/{RunIdPattern}", new AsyncPageDispatcher<RunPage.Model>(LoadRunAsync, model => new RunPage(model), "Unknown run"));
-        routes.Add($"/marts/runs/{RunIdPattern}/cancel", new RunCommandDispatcher(RunCommandDispatcher.CancelAsync));
-        routes.Add($"/marts/{MartPattern}/run", new RunCommandDispatcher(RunCommandDispatcher.RunNowAsync));
-        routes.Add($"/marts/{MartPattern}/pause", new DashboardCommandDispatcher(PauseCommands.PauseMartAsync));
-        routes.Add($"/marts/{MartPattern}/resume", new DashboardCommandDispatcher(PauseCommands.ResumeMartAsync));
+        routes.Add($"/marts/runs/{RunIdPattern}/cancel", new DashboardCommandDispatcher(RunCommands.ReadOnlyMessage,
+            (context, services, cancellationToken) => RunCommands.CancelAsync(context, services.GetRequiredService<IRunTrigger>(), cancellationToken)));
+        routes.Add($"/marts/{MartPattern}/run", new DashboardCommandDispatcher(RunCommands.ReadOnlyMessage,
+            (context, services, cancellationToken) => RunCommands.RunNowAsync(context, services.GetRequiredService<IRunTrigger>(), cancellationToken)));
+        routes.Add($"/marts/{MartPattern}/pause", new DashboardCommandDispatcher(PauseCommands.ReadOnlyMessage, PauseCommands.PauseMartAsync));
+        routes.Add($"/marts/{MartPattern}/resume", new DashboardCommandDispatcher(PauseCommands.ReadOnlyMessage, PauseCommands.ResumeMartAsync));
         // '_' cannot start a mart name, so these never shadow a mart's routes.
-        routes.Add("/marts/_all/pause", new DashboardCommandDispatcher(PauseCommands.PauseAllAsync));
-        routes.Add("/marts/_all/resume", new DashboardCommandDispatcher(PauseCommands.ResumeAllAsync));
+        routes.Add("/marts/_all/pause", new DashboardCommandDispatcher(PauseCommands.ReadOnlyMessage, PauseCommands.PauseAllAsync));
+        routes.Add("/marts/_all/resume", new DashboardCommandDispatcher(PauseCommands.ReadOnlyMessage, PauseCommands.ResumeAllAsync));
     }
 
     private static async Task<MartsPage.Model?> LoadMartsAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)

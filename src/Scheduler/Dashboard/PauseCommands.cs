@@ -7,6 +7,9 @@ namespace Scheduler.Dashboard;
 /// <summary>The dashboard's Pause and Resume commands, for one mart and for everything; answered by <see cref="DashboardCommandDispatcher"/>.</summary>
 internal static class PauseCommands
 {
+    /// <summary>What a read-only user is told.</summary>
+    public const string ReadOnlyMessage = "Read-only access: pausing and resuming need the Admin role.";
+
     public static Task<(int, CommandOutcome)> PauseMartAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken) =>
         ForMartAsync(context, services, pause: true, cancellationToken);
 

@@ -1,43 +1,13 @@
-using System.Text.Json;
 using Hangfire.Dashboard;
 using Scheduler.Runs;
 
 namespace Scheduler.Dashboard;
 
-/// <summary>
-/// The dashboard's Run now and Cancel commands. They are routes in Hangfire's dashboard, so Hangfire's authorization
-/// filters and antiforgery check run before them; they refuse read-only users (403) and anything but POST (405),
-/// and answer a <see cref="CommandOutcome"/> as JSON so the page can say what happened.
-/// </summary>
-internal sealed class RunCommandDispatcher(Func<DashboardContext, IRunTrigger, CancellationToken, Task<(int Status, CommandOutcome Outcome)>> command)
-    : IDashboardDispatcher
+/// <summary>The dashboard's Run now and Cancel commands; answered by <see cref="DashboardCommandDispatcher"/>.</summary>
+internal static class RunCommands
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
-
-    public async Task Dispatch(DashboardContext context)
-    {
-        var http = context.GetHttpContext();
-        int status;
-        CommandOutcome outcome;
-        if (!HttpMethods.IsPost(context.Request.Method))
-        {
-            http.Response.Headers.Allow = "POST";
-            (status, outcome) = (StatusCodes.Status405MethodNotAllowed, new CommandOutcome("method-not-allowed", "Use POST."));
-        }
-        else if (context.IsReadOnly)
-        {
-            (status, outcome) = (StatusCodes.Status403Forbidden,
-                new CommandOutcome("forbidden", "Read-only access: Run now and Cancel need the Admin role."));
-        }
-        else
-        {
-            (status, outcome) = await command(context, http.RequestServices.GetRequiredService<IRunTrigger>(), http.RequestAborted).ConfigureAwait(false);
-        }
-
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(JsonSerializer.Serialize(outcome, s_json)).ConfigureAwait(false);
-    }
+    /// <summary>What a read-only user is told.</summary>
+    public const string ReadOnlyMessage = "Read-only access: Run now and Cancel need the Admin role.";
 
     /// <summary>Run now for the mart named in the route.</summary>
     public static async Task<(int, CommandOutcome)> RunNowAsync(DashboardContext context, IRunTrigger runs, CancellationToken cancellationToken)
