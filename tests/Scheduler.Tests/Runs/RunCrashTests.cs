@@ -28,7 +28,7 @@ public sealed class RunCrashTests(ITestOutputHelper output)
         using (var doomed = await SchedulerProcess.StartAsync(harness, new Dictionary<string, string?> { ["Runs:TestingBlockAt"] = "AfterSubmit" }))
         {
             run = await harness.StartRunAsync("marked");
-            await doomed.WaitForLineAsync(l => l == $"FAULT-POINT AfterSubmit {run.RunId}", TimeSpan.FromSeconds(30));
+            await doomed.WaitForLineAsync(l => l == $"FAULT-POINT AfterSubmit {run.RunId}", TimeSpan.FromSeconds(90));
             doomed.Kill();
         }
 
@@ -62,7 +62,7 @@ public sealed class RunCrashTests(ITestOutputHelper output)
         using (var doomed = await SchedulerProcess.StartAsync(harness, new Dictionary<string, string?> { ["Runs:TestingBlockAt"] = "AfterSubmit" }))
         {
             run = await harness.StartRunAsync("marked");
-            await doomed.WaitForLineAsync(l => l == $"FAULT-POINT AfterSubmit {run.RunId}", TimeSpan.FromSeconds(30));
+            await doomed.WaitForLineAsync(l => l == $"FAULT-POINT AfterSubmit {run.RunId}", TimeSpan.FromSeconds(90));
             doomed.Kill();
         }
 
@@ -78,13 +78,16 @@ public sealed class RunCrashTests(ITestOutputHelper output)
     [Fact]
     public async Task Run_IsFinishedByAFreshProcess_WithOneExecution_WhenKilledDuringAPoll()
     {
+        // The backstop alone: on a loaded machine the watcher could otherwise record the finish before the poll job
+        // reaches its fault point, and the point would never be reached.
+        var settings = new Dictionary<string, string?>(FastRecovery) { ["Watching:Enabled"] = "false" };
         await using var harness = await RunHarness.StartAsync("crash_poll",
-            new Dictionary<string, string> { ["marked"] = "INSERT INTO run_marks (note) VALUES ('b');\nSELECT 1 FROM pg_sleep(2);" }, FastRecovery, startScheduler: false);
+            new Dictionary<string, string> { ["marked"] = "INSERT INTO run_marks (note) VALUES ('b');\nSELECT 1 FROM pg_sleep(2);" }, settings, startScheduler: false);
         RunRecord run;
         using (var doomed = await SchedulerProcess.StartAsync(harness, new Dictionary<string, string?> { ["Runs:TestingBlockAt"] = "DuringPoll" }))
         {
             run = await harness.StartRunAsync("marked");
-            await doomed.WaitForLineAsync(l => l == $"FAULT-POINT DuringPoll {run.RunId}", TimeSpan.FromSeconds(30));
+            await doomed.WaitForLineAsync(l => l == $"FAULT-POINT DuringPoll {run.RunId}", TimeSpan.FromSeconds(90));
             doomed.Kill();
         }
 
@@ -116,7 +119,7 @@ public sealed class RunCrashTests(ITestOutputHelper output)
         using (var doomed = await SchedulerProcess.StartAsync(harness, new Dictionary<string, string?> { ["Runs:TestingBlockAt"] = "DuringPoll" }))
         {
             run = await harness.StartRunAsync("marked");
-            await doomed.WaitForLineAsync(l => l == $"FAULT-POINT DuringPoll {run.RunId}", TimeSpan.FromSeconds(30));
+            await doomed.WaitForLineAsync(l => l == $"FAULT-POINT DuringPoll {run.RunId}", TimeSpan.FromSeconds(90));
             doomed.Kill();
         }
 
