@@ -214,9 +214,10 @@ public sealed partial class PostgresDescribeCallBudget : IDescribeCallBudget, IR
                     }
                 }
 
-                if (claimed == 0)
+                if (claimed == 0 && CurrentSecond(out into) == second)
                 {
-                    CurrentSecond(out into);
+                    // The second's budget is spent: wait for the next one. If the claim itself took us into a later
+                    // second, go round at once: waiting "until the next second" from there would skip a whole one.
                     await DelayToNextSecondAsync(into, token).ConfigureAwait(false);
                 }
             }

@@ -66,7 +66,8 @@ public sealed class PostgresDescribeCallBudgetTests
 
         var perSecond = grants.GroupBy(g => g.Second).ToDictionary(g => g.Key, g => g.Count());
         Assert.All(perSecond.Values, count => Assert.InRange(count, 0, 20));
-        Assert.Equal(4, perSecond.Values.Count(count => count == 20));
+        // The four seconds the test waited on are full (the one it moved into last may fill up before the callers stop).
+        Assert.InRange(perSecond.Values.Count(count => count == 20), 4, 5);
         Assert.Contains(grants, g => g.Instance == 'A');
         Assert.Contains(grants, g => g.Instance == 'B');
         // Batches keep PostgreSQL traffic well below one round trip per call.
