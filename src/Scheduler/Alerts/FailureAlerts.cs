@@ -20,7 +20,7 @@ public sealed class FailureAlerts(AlertSettings settings, Scheduler.Marts.IMartC
     {
         ArgumentNullException.ThrowIfNull(run);
         return RunEnded(run.Mart, run.RunId.ToString("D"), run.Status.ToString(), RunMetrics.TriggerName(run.Trigger), run.Error,
-            run.CreatedAt, run.CompletedAt);
+            run.CreatedAt, run.CompletedAt, run.LogicalDate, run.Attempt);
     }
 
     /// <summary>
@@ -40,7 +40,11 @@ public sealed class FailureAlerts(AlertSettings settings, Scheduler.Marts.IMartC
         var alert = new RunFailureAlert(
             $"{runId}:unconfirmed", run.Mart, runId, run.Status.ToString(), RunMetrics.TriggerName(run.Trigger), run.StatusReason,
             run.CreatedAt, null, settings.RunLink(runId),
-            $"Scheduler: mart '{run.Mart}' run {runId}: outcome unconfirmed: {run.StatusReason}");
+            $"Scheduler: mart '{run.Mart}' run {runId} for {run.LogicalDate:yyyy-MM-dd HH:mm}Z: outcome unconfirmed: {run.StatusReason}")
+        {
+            LogicalDate = run.LogicalDate,
+            Attempts = run.Attempt,
+        };
         return Enqueue(alert, run.Mart, runId, "unconfirmed");
     }
 
@@ -54,7 +58,7 @@ public sealed class FailureAlerts(AlertSettings settings, Scheduler.Marts.IMartC
     /// </summary>
     /// <returns>The delivery job's id, or null when nothing was enqueued.</returns>
     public string? RunEnded(string mart, string runId, string status, string trigger, string? error,
-        DateTimeOffset? createdAt, DateTimeOffset? completedAt)
+        DateTimeOffset? createdAt, DateTimeOffset? completedAt, DateTimeOffset? logicalDate = null, int attempts = 1)
     {
         ArgumentNullException.ThrowIfNull(mart);
         ArgumentNullException.ThrowIfNull(runId);
@@ -68,7 +72,14 @@ public sealed class FailureAlerts(AlertSettings settings, Scheduler.Marts.IMartC
         error = SecretRedactor.Redact(error);
         var alert = new RunFailureAlert(
             $"{runId}:{status}", mart, runId, status, trigger, error, createdAt, completedAt, settings.RunLink(runId),
-            $"Scheduler: mart '{mart}' run {runId} ended {status}{(string.IsNullOrWhiteSpace(error) ? "" : ": " + Shorten(error))}");
+            $"Scheduler: mart '{mart}' run {runId}" +
+            (logicalDate is { } date ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" for {date:yyyy-MM-dd HH:mm}Z") : "") +
+            $" ended {status}" + (attempts > 1 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" after {attempts} attempts") : "") +
+            (string.IsNullOrWhiteSpace(error) ? "" : ": " + Shorten(error)))
+        {
+            LogicalDate = logicalDate,
+            Attempts = attempts,
+        };
         return Enqueue(alert, mart, runId, status);
     }
 

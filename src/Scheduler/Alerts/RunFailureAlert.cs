@@ -24,4 +24,11 @@ public sealed record RunFailureAlert(
     DateTimeOffset? CreatedAt,
     DateTimeOffset? CompletedAt,
     Uri? Link,
-    string Text);
+    string Text)
+{
+    /// <summary>The date the run was for (its logical date).</summary>
+    public DateTimeOffset? LogicalDate { get; init; }
+
+    /// <summary>How many attempts were made (1 plus the retries).</summary>
+    public int Attempts { get; init; } = 1;
+}

@@ -103,30 +103,94 @@ public static class ApiEndpoints
     private static ProblemHttpResult UnknownMart(string name) => Problem(StatusCodes.Status404NotFound, "Unknown mart",
         $"No mart is named '{name}'. GET /api/marts lists the marts (names are case-sensitive).");
 
-    private static async Task<IResult> TriggerAsync(string name, IRunTrigger runs, LiveMartCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<IResult> TriggerAsync(string name, IRunTrigger runs, LiveMartCatalog catalog, HttpContext http, CancellationToken cancellationToken)
     {
-        if (catalog.FindState(name) is { Definition: null } invalid)
+        var state = catalog.FindState(name);
+        if (state is { Definition: null } invalid)
         {
             return Problem(StatusCodes.Status409Conflict, "Run refused",
                 $"Mart '{name}' cannot run: its definition ({invalid.Source}) has problems and it was never valid since start-up: " +
                 string.Join("; ", invalid.Problems) + ".");
         }
 
-        var result = await runs.TriggerAsync(name, RunTrigger.Manual, cancellationToken).ConfigureAwait(false);
+        if (state?.Definition is not { } mart)
+        {
+            return UnknownMart(name);
+        }
+
+        var (body, bodyError) = await ReadJsonBodyAsync(http.Request, ManualRunBody.MaxBytes, cancellationToken).ConfigureAwait(false);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
+        if (!ManualRunBody.TryRead(body, mart, out var request, out var field, out var expected))
+        {
+            return InvalidField(field, expected);
+        }
+
+        var result = await runs.TriggerAsync(name, request, cancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
             TriggerOutcome.Started => Results.Json(result.Run.Redacted(), RunJson.Options, statusCode: StatusCodes.Status202Accepted)
                 .WithLocation(RunLocation(result.Run!.RunId)),
             TriggerOutcome.Skipped => Problem(StatusCodes.Status409Conflict, "A run is already active",
-                $"Mart '{name}' has an active run ({result.ActiveRunId:D}); this trigger was recorded as skipped run {result.Run?.RunId:D}. " +
-                "Wait for the active run to end, or cancel it first.",
+                $"Mart '{name}' has an active run ({result.ActiveRunId:D}) in the way; this trigger was recorded as skipped run {result.Run?.RunId:D}: " +
+                $"{result.Run?.Error} Wait for the active run to end, or cancel it first.",
                 new Dictionary<string, object?> { ["activeRunId"] = result.ActiveRunId, ["skippedRunId"] = result.Run?.RunId }),
             TriggerOutcome.Refused => Problem(StatusCodes.Status409Conflict, "Run refused", result.Reason!,
                 new Dictionary<string, object?> { ["reason"] = result.Reason }),
-            _ => Problem(StatusCodes.Status404NotFound, "Unknown mart",
-                $"No mart is named '{name}'. GET /api/marts lists the configured marts (names are case-sensitive)."),
+            TriggerOutcome.Invalid => Problem(StatusCodes.Status400BadRequest, "Invalid request", result.Reason!,
+                new Dictionary<string, object?> { ["field"] = result.Field }),
+            _ => UnknownMart(name),
         };
     }
+
+    /// <summary>
+    /// Reads an optional JSON body (none, or an empty one, is null). Too large → 413; not JSON → 400 saying where it breaks.
+    /// </summary>
+    internal static async Task<(System.Text.Json.JsonElement? Body, IResult? Error)> ReadJsonBodyAsync(
+        HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is > 0 && request.ContentLength > maxBytes)
+        {
+            return (null, Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body may be at most {maxBytes} bytes."));
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > maxBytes)
+            {
+                return (null, Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body may be at most {maxBytes} bytes."));
+            }
+        }
+
+        if (buffer.Length == 0 || buffer.ToArray().All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(buffer.ToArray());
+            return (document.RootElement.Clone(), null);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return (null, Problem(StatusCodes.Status400BadRequest, "Invalid JSON",
+                $"The body is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}).",
+                new Dictionary<string, object?> { ["field"] = "(body)" }));
+        }
+    }
+
+    /// <summary>A 400 naming the request field that is wrong and what was expected.</summary>
+    internal static IResult InvalidField(string field, string expected) =>
+        Problem(StatusCodes.Status400BadRequest, "Invalid request", $"{field}: expected {expected}.",
+            new Dictionary<string, object?> { ["field"] = field });
 
     private static async Task<IResult> GetRunAsync(string runId, IRunLedger ledger, CancellationToken cancellationToken)
     {

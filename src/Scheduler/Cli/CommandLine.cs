@@ -131,6 +131,14 @@ public static class CommandLine
             }
 
             await context.Out.WriteLineAsync(line.ToString()).ConfigureAwait(false);
+            for (var index = 0; index < statements.Count; index++)
+            {
+                var used = Marts.Parameters.MartParameters.ForStatementsNames(statements[index]);
+                await context.Out.WriteLineAsync(used.Count == 0
+                    ? $"  statement {index + 1}: no parameters"
+                    : $"  statement {index + 1}: uses {string.Join(", ", used.Select(n => ":" + n + (mart.Parameters.TryGetValue(n, out var value) ? $" (default '{value}')" : Marts.Parameters.MartParameters.BuiltIn.Contains(n) ? " (built in)" : "")))}")
+                    .ConfigureAwait(false);
+            }
         }
 
         return 0;

@@ -83,5 +83,32 @@ internal static class SchedulerMigrations
             paused_by text
         );
         """,
+
+        // 4: run dates. Every run is for a logical date with its data interval and bound parameters; retries, backfills
+        // and upstream triggers are named. The one-active-run-per-mart index becomes one active run per mart and logical
+        // date; how many dates run at once (Marts:<name>:MaxActiveRuns) is counted under an advisory lock at reservation.
+        $"""
+        ALTER TABLE {schema}.runs
+            ADD COLUMN logical_date timestamptz,
+            ADD COLUMN interval_start timestamptz,
+            ADD COLUMN interval_end timestamptz,
+            ADD COLUMN parameters jsonb,
+            ADD COLUMN attempt integer NOT NULL DEFAULT 1,
+            ADD COLUMN retry_of uuid,
+            ADD COLUMN backfill_id uuid,
+            ADD COLUMN upstream_run_ids uuid[],
+            ADD COLUMN downstream boolean NOT NULL DEFAULT false;
+        UPDATE {schema}.runs SET logical_date = created_at WHERE logical_date IS NULL;
+        ALTER TABLE {schema}.runs ALTER COLUMN logical_date SET NOT NULL;
+        ALTER TABLE {schema}.runs DROP CONSTRAINT runs_trigger_check;
+        ALTER TABLE {schema}.runs ADD CONSTRAINT runs_trigger_check
+            CHECK (trigger IN ('Cron', 'Manual', 'CatchUp', 'Backfill', 'Retry', 'Upstream'));
+        DROP INDEX {schema}.runs_one_active_per_mart;
+        CREATE UNIQUE INDEX runs_one_active_per_mart_date ON {schema}.runs (mart, logical_date)
+            WHERE status IN ('Submitting', 'Running', 'Cancelling');
+        CREATE INDEX runs_mart_logical_date ON {schema}.runs (mart, logical_date, created_at DESC);
+        CREATE INDEX runs_retry_of ON {schema}.runs (retry_of) WHERE retry_of IS NOT NULL;
+        CREATE INDEX runs_backfill ON {schema}.runs (backfill_id) WHERE backfill_id IS NOT NULL;
+        """,
     ];
 }

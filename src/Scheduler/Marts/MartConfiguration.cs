@@ -4,6 +4,8 @@ using Cronos;
 using Microsoft.Extensions.Configuration;
 using Scheduler.Marts.Definitions;
 using Scheduler.Marts.Live;
+using Scheduler.Marts.Parameters;
+using Scheduler.Sql;
 
 namespace Scheduler.Marts;
 
@@ -43,13 +45,23 @@ public static partial class MartConfiguration
     /// <summary>The largest <c>Poll:MaxInterval</c>.</summary>
     public static readonly TimeSpan MaxPollMaxInterval = TimeSpan.FromMinutes(30);
 
+    /// <summary>The default of <c>Marts:&lt;name&gt;:MaxCatchUp</c>.</summary>
+    public const int DefaultMaxCatchUp = 24;
+
+    /// <summary>The largest <c>Marts:&lt;name&gt;:MaxCatchUp</c> (a backfill's bound too).</summary>
+    public const int MaxMaxCatchUp = 1000;
+
+    /// <summary>The largest <c>Marts:&lt;name&gt;:MaxActiveRuns</c>.</summary>
+    public const int MaxMaxActiveRuns = 50;
+
     private static readonly string[] s_targetKeys = ["WorkgroupName", "ClusterIdentifier", "Database", "DbUser", "SecretArn"];
 
     private static readonly HashSet<string> s_martKeys = new(StringComparer.OrdinalIgnoreCase)
     {
         "SqlFile", "Cron", "TimeZone", "Timeout", "Poll", "Poll:InitialInterval", "Poll:MaxInterval", "Enabled",
         "Redshift", "Redshift:WorkgroupName", "Redshift:ClusterIdentifier", "Redshift:Database", "Redshift:DbUser",
-        "Redshift:SecretArn",
+        "Redshift:SecretArn", "Parameters", "MaxActiveRuns", "CatchUp", "MaxCatchUp", "Retry", "Retry:Attempts", "Retry:Delay",
+        "Retry:OnErrors",
         // Read by Scheduler.Alerts.AlertConfiguration.
         "Alerts", "Alerts:WebhookUrl",
     };
@@ -260,9 +272,9 @@ public static partial class MartConfiguration
 
         foreach (var child in Flatten(section, string.Empty))
         {
-            if (!s_martKeys.Contains(child))
+            if (!s_martKeys.Contains(child) && !IsListOrParameterKey(child))
             {
-                problems.Add(new($"{prefix}:{child}", section[child], $"a known mart key ({string.Join(", ", s_martKeys.Where(k => k is not "Poll" and not "Redshift" and not "Alerts"))})"));
+                problems.Add(new($"{prefix}:{child}", section[child], $"a known mart key ({string.Join(", ", s_martKeys.Where(k => k is not "Poll" and not "Redshift" and not "Alerts" and not "Retry"))})"));
             }
         }
 
@@ -277,6 +289,7 @@ public static partial class MartConfiguration
 
         var sqlPath = string.Empty;
         var shownSqlFile = sqlFile;
+        IReadOnlyList<string>? statements = null;
         if (sqlFile is null)
         {
             problems.Add(new($"{prefix}:SqlFile", section["SqlFile"], "the mart's SQL file, relative to Sql:Root"));
@@ -315,7 +328,7 @@ public static partial class MartConfiguration
                 {
                     try
                     {
-                        MartSqlLoader.Split(name, sqlPath, File.ReadAllText(sqlPath));
+                        statements = MartSqlLoader.Split(name, sqlPath, File.ReadAllText(sqlPath));
                     }
                     catch (MartSqlException ex)
                     {
@@ -378,6 +391,20 @@ public static partial class MartConfiguration
 
         var target = ReadTarget(configuration, section, name, prefix, problems);
         var webhook = ReadWebhook(section, prefix, file is null ? [] : problems);
+        var parameters = ReadParameters(section, prefix, problems);
+        var statementParameters = statements is null ? [] : statements.Select(SqlParameterScanner.Find).ToList();
+        CheckParameterUse(statementParameters, parameters, prefix, problems);
+        var maxActiveRuns = ReadInt(section, "MaxActiveRuns", 1, 1, MaxMaxActiveRuns, prefix, problems);
+        var catchUp = MartCatchUp.Latest;
+        var catchUpText = section["CatchUp"];
+        if (!string.IsNullOrWhiteSpace(catchUpText)
+            && (!Enum.TryParse(catchUpText.Trim(), ignoreCase: true, out catchUp) || !Enum.IsDefined(catchUp) || int.TryParse(catchUpText, out _)))
+        {
+            problems.Add(new($"{prefix}:CatchUp", catchUpText, "None, Latest or All"));
+        }
+
+        var maxCatchUp = ReadInt(section, "MaxCatchUp", DefaultMaxCatchUp, 1, MaxMaxCatchUp, prefix, problems);
+        var retry = ReadRetry(section, prefix, problems);
 
         problems = [.. problems.Select(p => p with { Mart = name })];
         if (problems.Count > before)
@@ -389,8 +416,130 @@ public static partial class MartConfiguration
         {
             DefinitionFile = file?.RelativePath,
             AlertWebhookUrl = webhook,
+            Parameters = parameters,
+            StatementParameters = statementParameters,
+            MaxActiveRuns = maxActiveRuns!.Value,
+            CatchUp = catchUp,
+            MaxCatchUp = maxCatchUp!.Value,
+            Retry = retry!,
         };
         return new MartEntry(name, prefix, definition, [], shownSqlFile, cron);
+    }
+
+    private static bool IsListOrParameterKey(string key) =>
+        (key.StartsWith("Parameters:", StringComparison.OrdinalIgnoreCase) && key.IndexOf(':', "Parameters:".Length) < 0)
+        || (key.StartsWith("Retry:OnErrors:", StringComparison.OrdinalIgnoreCase)
+            && int.TryParse(key.AsSpan("Retry:OnErrors:".Length), NumberStyles.None, CultureInfo.InvariantCulture, out _));
+
+    private static Dictionary<string, string> ReadParameters(IConfiguration section, string prefix, List<ConfigurationProblem> problems)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var child in section.GetSection("Parameters").GetChildren())
+        {
+            var key = $"{prefix}:Parameters:{child.Key}";
+            if (child.GetChildren().Any())
+            {
+                problems.Add(new(key, null, "a string value (a parameter is one name and one value)"));
+            }
+            else if (!MartParameters.IsValidName(child.Key))
+            {
+                problems.Add(new(key, child.Value, "a parameter name of letters, digits and '_', starting with a letter or '_' (as used in the SQL: :name)"));
+            }
+            else if (MartParameters.BuiltIn.Contains(child.Key))
+            {
+                problems.Add(new(key, child.Value, $"a name other than the built-in ones ({string.Join(", ", MartParameters.BuiltIn)}), which follow the run's logical date"));
+            }
+            else if (MartParameters.CheckValue(child.Value) is { } expected)
+            {
+                problems.Add(new(key, child.Value, expected));
+            }
+            else
+            {
+                parameters[child.Key] = child.Value!;
+            }
+        }
+
+        return parameters;
+    }
+
+    /// <summary>Every parameter the SQL uses has a value, and every default is used: either mistake is a typo.</summary>
+    private static void CheckParameterUse(
+        List<IReadOnlyList<string>> statementParameters, Dictionary<string, string> parameters, string prefix, List<ConfigurationProblem> problems)
+    {
+        if (statementParameters.Count == 0)
+        {
+            return; // the SQL was not read (or is invalid, which is reported already)
+        }
+
+        for (var index = 0; index < statementParameters.Count; index++)
+        {
+            foreach (var name in statementParameters[index])
+            {
+                if (!MartParameters.BuiltIn.Contains(name) && !parameters.ContainsKey(name))
+                {
+                    problems.Add(new($"{prefix}:Parameters:{name}", null,
+                        $"a value for :{name}, which statement {index + 1} uses (built-in parameters: {string.Join(", ", MartParameters.BuiltIn)})"));
+                }
+            }
+        }
+
+        foreach (var (name, value) in parameters)
+        {
+            if (!statementParameters.Any(used => used.Contains(name, StringComparer.Ordinal)))
+            {
+                problems.Add(new($"{prefix}:Parameters:{name}", value, $"a parameter the SQL uses, but no statement uses :{name}"));
+            }
+        }
+    }
+
+    private static MartRetryPolicy? ReadRetry(IConfiguration section, string prefix, List<ConfigurationProblem> problems)
+    {
+        var attempts = ReadInt(section, "Retry:Attempts", 0, 0, MartRetryPolicy.MaxAttempts, prefix, problems);
+        var delay = ReadTimeSpan(section, "Retry:Delay", MartRetryPolicy.DefaultDelay, TimeSpan.FromSeconds(1), MartRetryPolicy.MaxDelay,
+            "from 00:00:01 to 01:00:00", prefix, problems);
+        var patterns = new List<Regex>();
+        foreach (var child in section.GetSection("Retry:OnErrors").GetChildren())
+        {
+            var key = $"{prefix}:Retry:OnErrors:{child.Key}";
+            if (string.IsNullOrWhiteSpace(child.Value))
+            {
+                problems.Add(new(key, child.Value, "a pattern (a case-insensitive regular expression) matched against Redshift's error"));
+                continue;
+            }
+
+            try
+            {
+                patterns.Add(new Regex(child.Value, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)));
+            }
+            catch (ArgumentException ex)
+            {
+                problems.Add(new(key, child.Value, $"a valid regular expression: {ex.Message}"));
+            }
+        }
+
+        if (section["Retry:OnErrors"] is { Length: > 0 } single && patterns.Count == 0)
+        {
+            problems.Add(new($"{prefix}:Retry:OnErrors", single, "a list of patterns (in JSON: [\"serializable isolation\", \"lock\"])"));
+        }
+
+        return attempts is null || delay is null ? null : new MartRetryPolicy(attempts.Value, delay.Value, patterns);
+    }
+
+    private static int? ReadInt(IConfiguration section, string key, int defaultValue, int min, int max, string prefix, List<ConfigurationProblem> problems)
+    {
+        var text = section[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return defaultValue;
+        }
+
+        if (!int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            problems.Add(new($"{prefix}:{key}", text, $"a whole number from {min} to {max} (default {defaultValue})"));
+            return null;
+        }
+
+        return value;
     }
 
     private static Uri? ReadWebhook(IConfiguration section, string prefix, List<ConfigurationProblem> problems)

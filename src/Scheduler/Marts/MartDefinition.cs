@@ -28,4 +28,43 @@ public sealed record MartDefinition(
 
     /// <summary>The mart's own <c>Alerts:WebhookUrl</c> from its definition file; null otherwise.</summary>
     public Uri? AlertWebhookUrl { get; init; }
+
+    /// <summary><c>Parameters:&lt;param&gt;</c>: the defaults of the SQL's own parameters (besides the built-in ones).</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>What each statement of the SQL file uses (<c>:name</c>), as read at validation; for <c>validate</c>.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> StatementParameters { get; init; } = [];
+
+    /// <summary><c>MaxActiveRuns</c>: how many runs of this mart may be active at once, across all triggers (default 1).</summary>
+    public int MaxActiveRuns { get; init; } = 1;
+
+    /// <summary><c>CatchUp</c>: what happens to cron slots missed while the scheduler was down.</summary>
+    public MartCatchUp CatchUp { get; init; } = MartCatchUp.Latest;
+
+    /// <summary><c>MaxCatchUp</c>: the most missed slots <see cref="MartCatchUp.All"/> runs (default 24).</summary>
+    public int MaxCatchUp { get; init; } = MartConfiguration.DefaultMaxCatchUp;
+
+    /// <summary><c>Retry:*</c>: retries of Failed, TimedOut and Lost runs.</summary>
+    public MartRetryPolicy Retry { get; init; } = MartRetryPolicy.None;
+
+    /// <summary>
+    /// Equal when every setting is: the live catalog compares each reload with what it holds, and a change it cannot see
+    /// (a list compared by reference) would raise a change on every rescan.
+    /// </summary>
+    public bool Equals(MartDefinition? other) =>
+        other is not null
+        && Name == other.Name && SqlFile == other.SqlFile && SqlPath == other.SqlPath && Cron == other.Cron
+        && TimeZone.Equals(other.TimeZone) && Timeout == other.Timeout && PollInitialInterval == other.PollInitialInterval
+        && PollMaxInterval == other.PollMaxInterval && Enabled == other.Enabled && Target == other.Target
+        && DefinitionFile == other.DefinitionFile && AlertWebhookUrl == other.AlertWebhookUrl
+        && MaxActiveRuns == other.MaxActiveRuns && CatchUp == other.CatchUp && MaxCatchUp == other.MaxCatchUp
+        && Parameters.Count == other.Parameters.Count
+        && Parameters.All(p => other.Parameters.TryGetValue(p.Key, out var value) && value == p.Value)
+        && StatementParameters.Count == other.StatementParameters.Count
+        && StatementParameters.Zip(other.StatementParameters).All(pair => pair.First.SequenceEqual(pair.Second))
+        && Retry.Attempts == other.Retry.Attempts && Retry.Delay == other.Retry.Delay
+        && Retry.OnErrors.Select(r => r.ToString()).SequenceEqual(other.Retry.OnErrors.Select(r => r.ToString()));
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Name, SqlPath, Cron, Timeout, Target, MaxActiveRuns, Parameters.Count);
 }

@@ -10,6 +10,12 @@ public interface IRunTrigger
     Task<TriggerResult> TriggerAsync(string martName, RunTrigger trigger, CancellationToken cancellationToken);
 
     /// <summary>
+    /// As <see cref="TriggerAsync(string, RunTrigger, CancellationToken)"/> with a logical date, parameter overrides
+    /// (checked: an unknown, built-in or empty one is <see cref="TriggerOutcome.Invalid"/>) and the rest of <paramref name="request"/>.
+    /// </summary>
+    Task<TriggerResult> TriggerAsync(string martName, RunRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Cancels an active run: it becomes Cancelling at once, a poll enqueued now sends CancelStatement, and the run ends
     /// when Redshift says how the statement ended (Cancelled on ABORTED). A run nothing was ever sent for is cancelled on
     /// the spot; one whose submit may be in flight is looked up by name instead of being sent.

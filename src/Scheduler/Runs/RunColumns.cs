@@ -26,6 +26,10 @@ internal sealed class RunColumns(NpgsqlDataReader reader)
 
     public DateTimeOffset? NullableTime(string name) => IsNull(name) ? null : Time(name);
 
+    public bool Bool(string name) => reader.GetBoolean(_ordinals[name]);
+
+    public Guid[] GuidArray(string name) => IsNull(name) ? [] : reader.GetFieldValue<Guid[]>(_ordinals[name]);
+
     public string[]? NullableTextArray(string name) => IsNull(name) ? null : reader.GetFieldValue<string[]>(_ordinals[name]);
 
     private bool IsNull(string name) => reader.IsDBNull(_ordinals[name]);

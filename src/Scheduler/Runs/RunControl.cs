@@ -1,4 +1,5 @@
 using Scheduler.Marts;
+using Scheduler.Marts.Parameters;
 
 namespace Scheduler.Runs;
 
@@ -7,27 +8,39 @@ public sealed class RunControl(IMartCatalog catalog, ITriggerGate gate, RunLifec
 {
     /// <inheritdoc />
     public Task<TriggerResult> TriggerAsync(string martName, RunTrigger trigger, CancellationToken cancellationToken) =>
-        TriggerAsync(martName, trigger, triggerKey: null, cancellationToken);
+        TriggerAsync(martName, new RunRequest(trigger), cancellationToken);
 
     /// <summary>
     /// As <see cref="TriggerAsync(string, RunTrigger, CancellationToken)"/>; a <paramref name="triggerKey"/> used before
     /// returns that trigger's run instead of reserving another (a Hangfire trigger job that runs twice starts one run).
     /// </summary>
-    internal async Task<TriggerResult> TriggerAsync(string martName, RunTrigger trigger, string? triggerKey, CancellationToken cancellationToken)
+    internal Task<TriggerResult> TriggerAsync(string martName, RunTrigger trigger, string? triggerKey, CancellationToken cancellationToken) =>
+        TriggerAsync(martName, new RunRequest(trigger) { TriggerKey = triggerKey }, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<TriggerResult> TriggerAsync(string martName, RunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(martName);
+        ArgumentNullException.ThrowIfNull(request);
         if (catalog.Find(martName) is not { } mart)
         {
             return TriggerResult.UnknownMart();
         }
 
-        if (await gate.CheckAsync(mart, trigger, cancellationToken).ConfigureAwait(false) is { } refusal)
+        if (MartParameters.CheckOverrides(mart, request.Parameters) is [var (field, problem), ..])
+        {
+            return TriggerResult.Invalid(field, $"{field}: expected {problem}.");
+        }
+
+        if (await gate.CheckAsync(mart, request.Trigger, cancellationToken).ConfigureAwait(false) is { } refusal)
         {
             return TriggerResult.Refused(refusal);
         }
 
-        var (run, _) = await lifecycle.ReserveAsync(mart, trigger, triggerKey, cancellationToken).ConfigureAwait(false);
-        return run.Status == RunStatus.Skipped ? TriggerResult.Skipped(run) : TriggerResult.Started(run);
+        var (run, _, blocking) = await lifecycle.ReserveAsync(mart, request, cancellationToken).ConfigureAwait(false);
+        return run is null ? TriggerResult.Busy(blocking!)
+            : run.Status == RunStatus.Skipped ? TriggerResult.Skipped(run)
+            : TriggerResult.Started(run);
     }
 
     /// <inheritdoc />

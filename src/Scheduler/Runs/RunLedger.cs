@@ -20,7 +20,8 @@ public sealed class RunLedger : IRunLedger
     private const string SummaryColumns =
         "run_id, mart, trigger, status, status_reason, statement_id, statement_name, client_token, created_at, submitted_at, " +
         "statement_finished_at, completed_at, deadline_at, error, failed_statement_index, active_run_id, cancel_reason, " +
-        "cancel_requested_at, poll_count, unconfirmed_at";
+        "cancel_requested_at, poll_count, unconfirmed_at, logical_date, interval_start, interval_end, parameters, attempt, retry_of, " +
+        "backfill_id, upstream_run_ids, downstream";
 
     private const string Columns = SummaryColumns +
         ", poll_attempt, next_poll_at, sub_statements, sql_statements, submit_attempted_at, submit_attempts, submit_lease_until, " +
@@ -96,80 +97,106 @@ public sealed class RunLedger : IRunLedger
     }
 
     /// <summary>
-    /// Inserts a Submitting run unless the mart has an active one (the unique partial index
-    /// <c>runs_one_active_per_mart</c>); returns null then. A <paramref name="triggerKey"/> already used returns its run.
+    /// Reserves a run: under the mart's advisory lock, inserts it Submitting if the mart has a free run slot
+    /// (<see cref="NewRun.MaxActiveRuns"/>) and no active run for the same logical date; otherwise returns the run in the
+    /// way (<c>Blocking</c>) and, unless the request waits, records a Skipped run naming it. A request with a skip
+    /// reason is recorded Skipped at once. A trigger key used before returns its run and inserts nothing.
     /// </summary>
-    internal async Task<(RunRecord? Run, bool IsNew)> TryInsertSubmittingAsync(
-        string mart, RunTrigger trigger, string? triggerKey, RedshiftTarget target, TimeSpan timeout, DateTimeOffset now,
-        CancellationToken cancellationToken)
+    internal async Task<(RunRecord? Run, bool IsNew, RunRecord? Blocking)> TryInsertAsync(NewRun run, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (triggerKey is not null && await GetByTriggerKeyAsync(triggerKey, cancellationToken).ConfigureAwait(false) is { } existing)
+        var request = run.Request;
+        if (request.TriggerKey is { } key && await GetByTriggerKeyAsync(key, cancellationToken).ConfigureAwait(false) is { } existing)
         {
-            return (existing, false);
+            return (existing, false, null);
         }
 
-        var runId = Guid.NewGuid();
         try
         {
-            var inserted = await QueryAsync(
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@resource))", connection, transaction))
+            {
+                // Every reservation of the mart takes this lock, so counting its active runs and inserting one is atomic.
+                lockCommand.Parameters.AddWithValue("resource", $"{_table}:{run.Mart}");
+                await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            RunRecord? blocking = null;
+            string? skipReason = request.SkipReason;
+            if (skipReason is null)
+            {
+                var active = await QueryAsync(connection, transaction,
+                    $"SELECT {Columns} FROM {_table} WHERE mart = @mart AND status IN {ActiveList} ORDER BY created_at, run_id",
+                    ReadRecord, command => command.Parameters.AddWithValue("mart", run.Mart), cancellationToken).ConfigureAwait(false);
+                blocking = active.FirstOrDefault(a => a.LogicalDate == run.LogicalDate) ?? (active.Count >= run.MaxActiveRuns ? active[0] : null);
+                if (blocking is not null)
+                {
+                    if (request.WaitWhenBusy)
+                    {
+                        return (null, false, blocking);
+                    }
+
+                    skipReason = blocking.LogicalDate == run.LogicalDate
+                        ? $"Skipped: run {blocking.RunId} of mart '{run.Mart}' for the same logical date ({blocking.LogicalDate:O}) was still active " +
+                          $"({blocking.Status}, created {blocking.CreatedAt:O})."
+                        : $"Skipped: run {blocking.RunId} of mart '{run.Mart}' was still active ({blocking.Status}, created {blocking.CreatedAt:O}); " +
+                          $"at most {run.MaxActiveRuns} run(s) of the mart are active at a time (MaxActiveRuns).";
+                }
+            }
+
+            var runId = Guid.NewGuid();
+            var status = skipReason is null ? RunStatus.Submitting : RunStatus.Skipped;
+            var inserted = await QueryAsync(connection, transaction,
                 $"""
-                INSERT INTO {_table} (run_id, mart, trigger, trigger_key, status, statement_name, client_token, created_at,
-                                      deadline_at, updated_at, target_workgroup, target_cluster, target_database, target_db_user,
-                                      target_secret_arn)
-                VALUES (@id, @mart, @trigger, @key, @status, @name, @token, @now, @deadline, @now, @workgroup, @cluster, @database,
-                        @dbuser, @secret)
-                ON CONFLICT (mart) WHERE status IN {ActiveList} DO NOTHING
+                INSERT INTO {_table} (run_id, mart, trigger, trigger_key, status, statement_name, client_token, created_at, deadline_at,
+                                      completed_at, error, active_run_id, updated_at, target_workgroup, target_cluster, target_database,
+                                      target_db_user, target_secret_arn, logical_date, interval_start, interval_end, parameters, attempt,
+                                      retry_of, backfill_id, upstream_run_ids, downstream)
+                VALUES (@id, @mart, @trigger, @key, @status, @name, @token, @now, @deadline, @completed, @error, @active, @now, @workgroup,
+                        @cluster, @database, @dbuser, @secret, @logical, @interval_start, @interval_end, @parameters, @attempt, @retry_of,
+                        @backfill, @upstream, @downstream)
                 RETURNING {Columns}
                 """,
                 ReadRecord,
                 command =>
                 {
-                    BindNew(command, runId, mart, trigger, triggerKey, RunStatus.Submitting, now);
-                    command.Parameters.AddWithValue("deadline", now + timeout);
-                    AddText(command, "workgroup", target.WorkgroupName);
-                    AddText(command, "cluster", target.ClusterIdentifier);
-                    AddText(command, "database", target.Database);
-                    AddText(command, "dbuser", target.DbUser);
-                    AddText(command, "secret", target.SecretArn);
+                    var p = command.Parameters;
+                    p.AddWithValue("id", runId);
+                    p.AddWithValue("mart", run.Mart);
+                    p.AddWithValue("trigger", request.Trigger.ToString());
+                    AddText(command, "key", request.TriggerKey);
+                    p.AddWithValue("status", status.ToString());
+                    p.AddWithValue("name", StatementNameFor(run.Mart, runId));
+                    p.AddWithValue("token", ClientTokenFor(runId));
+                    p.AddWithValue("now", now);
+                    p.AddWithValue("deadline", status == RunStatus.Skipped ? now : now + run.Timeout);
+                    AddTime(command, "completed", status == RunStatus.Skipped ? now : null);
+                    AddText(command, "error", skipReason);
+                    p.Add(new NpgsqlParameter("active", NpgsqlDbType.Uuid) { Value = (object?)blocking?.RunId ?? DBNull.Value });
+                    var target = status == RunStatus.Skipped ? null : run.Target;
+                    AddText(command, "workgroup", target?.WorkgroupName);
+                    AddText(command, "cluster", target?.ClusterIdentifier);
+                    AddText(command, "database", target?.Database);
+                    AddText(command, "dbuser", target?.DbUser);
+                    AddText(command, "secret", target?.SecretArn);
+                    p.AddWithValue("logical", run.LogicalDate.ToUniversalTime());
+                    AddTime(command, "interval_start", run.Interval.Start);
+                    AddTime(command, "interval_end", run.Interval.End);
+                    p.Add(new NpgsqlParameter("parameters", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(run.Parameters, RunJson.Options) });
+                    p.AddWithValue("attempt", request.Attempt);
+                    p.Add(new NpgsqlParameter("retry_of", NpgsqlDbType.Uuid) { Value = (object?)request.RetryOf ?? DBNull.Value });
+                    p.Add(new NpgsqlParameter("backfill", NpgsqlDbType.Uuid) { Value = (object?)request.BackfillId ?? DBNull.Value });
+                    p.Add(new NpgsqlParameter("upstream", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = request.UpstreamRunIds.ToArray() });
+                    p.AddWithValue("downstream", request.Downstream);
                 },
                 cancellationToken).ConfigureAwait(false);
-            return (inserted.Count > 0 ? inserted[0] : null, inserted.Count > 0);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return (inserted[0], true, blocking);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "runs_trigger_key")
         {
             // The same trigger raced us: its run is the answer.
-            return (await GetByTriggerKeyAsync(triggerKey!, cancellationToken).ConfigureAwait(false), false);
-        }
-    }
-
-    /// <summary>Records a Skipped run naming the active one. A used <paramref name="triggerKey"/> returns its run.</summary>
-    internal async Task<(RunRecord Run, bool IsNew)> InsertSkippedAsync(
-        string mart, RunTrigger trigger, string? triggerKey, RunRecord active, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var runId = Guid.NewGuid();
-        try
-        {
-            var skipped = await QueryAsync(
-                $"""
-                INSERT INTO {_table} (run_id, mart, trigger, trigger_key, status, statement_name, client_token, created_at,
-                                      deadline_at, completed_at, error, active_run_id, updated_at)
-                VALUES (@id, @mart, @trigger, @key, @status, @name, @token, @now, @now, @now, @error, @active, @now)
-                RETURNING {Columns}
-                """,
-                ReadRecord,
-                command =>
-                {
-                    BindNew(command, runId, mart, trigger, triggerKey, RunStatus.Skipped, now);
-                    command.Parameters.AddWithValue("error",
-                        $"Skipped: run {active.RunId} of mart '{mart}' was still active ({active.Status}, created {active.CreatedAt:O}); at most one run per mart is active at a time.");
-                    command.Parameters.AddWithValue("active", active.RunId);
-                },
-                cancellationToken).ConfigureAwait(false);
-            return (skipped[0], true);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "runs_trigger_key")
-        {
-            return ((await GetByTriggerKeyAsync(triggerKey!, cancellationToken).ConfigureAwait(false))!, false);
+            return (await GetByTriggerKeyAsync(request.TriggerKey!, cancellationToken).ConfigureAwait(false), false, null);
         }
     }
 
@@ -303,27 +330,32 @@ public sealed class RunLedger : IRunLedger
         return runs.Count == 0 ? null : runs[0];
     }
 
-    private static void BindNew(NpgsqlCommand command, Guid runId, string mart, RunTrigger trigger, string? triggerKey, RunStatus status, DateTimeOffset now)
-    {
-        command.Parameters.AddWithValue("id", runId);
-        command.Parameters.AddWithValue("mart", mart);
-        command.Parameters.AddWithValue("trigger", trigger.ToString());
-        AddText(command, "key", triggerKey);
-        command.Parameters.AddWithValue("status", status.ToString());
-        command.Parameters.AddWithValue("name", StatementNameFor(mart, runId));
-        command.Parameters.AddWithValue("token", ClientTokenFor(runId));
-        command.Parameters.AddWithValue("now", now);
-    }
-
     private static void AddText(NpgsqlCommand command, string name, string? value) =>
         command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });
 
     private static void AddTime(NpgsqlCommand command, string name, DateTimeOffset? value) =>
-        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.TimestampTz) { Value = (object?)value ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.TimestampTz) { Value = (object?)value?.ToUniversalTime() ?? DBNull.Value });
 
     private async Task<List<T>> QueryAsync<T>(string sql, Func<RunColumns, T> read, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(sql);
+        bind(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var columns = new RunColumns(reader);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(read(columns));
+        }
+
+        return rows;
+    }
+
+    private static async Task<List<T>> QueryAsync<T>(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, Func<RunColumns, T> read, Action<NpgsqlCommand> bind,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
         bind(command);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var columns = new RunColumns(reader);
@@ -358,6 +390,17 @@ public sealed class RunLedger : IRunLedger
         CancelRequestedAt = c.NullableTime("cancel_requested_at"),
         PollCount = c.Int("poll_count"),
         UnconfirmedAt = c.NullableTime("unconfirmed_at"),
+        LogicalDate = c.Time("logical_date"),
+        IntervalStart = c.NullableTime("interval_start"),
+        IntervalEnd = c.NullableTime("interval_end"),
+        Parameters = c.NullableString("parameters") is { } parameters
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(parameters, RunJson.Options) ?? []
+            : new Dictionary<string, string>(StringComparer.Ordinal),
+        Attempt = c.Int("attempt"),
+        RetryOf = c.NullableGuid("retry_of"),
+        BackfillId = c.NullableGuid("backfill_id"),
+        UpstreamRunIds = c.GuidArray("upstream_run_ids"),
+        Downstream = c.Bool("downstream"),
     };
 
     private static RunRecord ReadRecord(RunColumns c)
@@ -368,6 +411,15 @@ public sealed class RunLedger : IRunLedger
         var cluster = c.NullableString("target_cluster");
         return new RunRecord
         {
+            LogicalDate = summary.LogicalDate,
+            IntervalStart = summary.IntervalStart,
+            IntervalEnd = summary.IntervalEnd,
+            Parameters = summary.Parameters,
+            Attempt = summary.Attempt,
+            RetryOf = summary.RetryOf,
+            BackfillId = summary.BackfillId,
+            UpstreamRunIds = summary.UpstreamRunIds,
+            Downstream = summary.Downstream,
             RunId = summary.RunId,
             Mart = summary.Mart,
             Trigger = summary.Trigger,

@@ -1,6 +1,8 @@
 using Hangfire;
 using Microsoft.Extensions.Logging;
 using Scheduler.Marts;
+using Scheduler.Marts.Parameters;
+using Scheduler.Marts.Scheduling;
 
 namespace Scheduler.Runs;
 
@@ -66,47 +68,57 @@ public sealed partial class RunLifecycle(
     /// </summary>
     public async Task<(RunRecord Run, bool IsNew)> ReserveAsync(MartDefinition mart, RunTrigger trigger, string? triggerKey, CancellationToken cancellationToken)
     {
+        var reserved = await ReserveAsync(mart, new RunRequest(trigger) { TriggerKey = triggerKey }, cancellationToken).ConfigureAwait(false);
+        return (reserved.Run!, reserved.IsNew);
+    }
+
+    /// <summary>
+    /// Reserves a run of <paramref name="mart"/> as <paramref name="request"/> asks: Submitting (its submit job enqueued)
+    /// when the mart has a free run slot and no active run for the logical date; else Skipped naming the run in the way,
+    /// or nothing at all (<see cref="RunRequest.WaitWhenBusy"/>: <c>Run</c> is null, <c>Blocking</c> says why). A trigger
+    /// key used before returns that trigger's run and reserves nothing.
+    /// </summary>
+    public async Task<(RunRecord? Run, bool IsNew, RunRecord? Blocking)> ReserveAsync(MartDefinition mart, RunRequest request, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(mart);
-        for (var race = 0; race < MaxRaces; race++)
+        ArgumentNullException.ThrowIfNull(request);
+        var now = timeProvider.GetUtcNow();
+        // Whole seconds: a logical date is a name for a slot, compared for equality, shown and bound as text.
+        var logical = request.LogicalDate ?? now;
+        logical = new DateTimeOffset(logical.UtcTicks - (logical.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        var interval = MartCalendar.Interval(mart, logical);
+        var parameters = MartParameters.Resolve(mart, logical, interval, request.Parameters);
+        var (run, isNew, blocking) = await ledger.TryInsertAsync(
+            new NewRun(mart.Name, request, logical, interval, parameters, mart.Target, mart.Timeout, mart.MaxActiveRuns), now, cancellationToken)
+            .ConfigureAwait(false);
+        if (run is null)
         {
-            var now = timeProvider.GetUtcNow();
-            var (reserved, isNew) = await ledger.TryInsertSubmittingAsync(mart.Name, trigger, triggerKey, mart.Target, mart.Timeout, now, cancellationToken)
-                .ConfigureAwait(false);
-            if (reserved is not null)
-            {
-                if (isNew)
-                {
-                    LogReserved(logger, reserved.RunId, mart.Name, trigger);
-                    Notify(reserved, RunNotice.Reserved, now);
-                }
-
-                // A crash between the reservation and this enqueue leaves a Submitting run without a job: recovery, or the
-                // same trigger key running again, enqueues it.
-                if (isNew || (reserved.Status == RunStatus.Submitting && reserved.StatementId is null))
-                {
-                    jobs.Enqueue<SubmitRunJob>(job => job.SubmitAsync(reserved.RunId, CancellationToken.None));
-                }
-
-                return (reserved, isNew);
-            }
-
-            var active = await ledger.GetActiveAsync(mart.Name, cancellationToken).ConfigureAwait(false);
-            if (active is null)
-            {
-                continue; // it ended between our insert and this read: try to reserve again
-            }
-
-            var (skipped, skippedIsNew) = await ledger.InsertSkippedAsync(mart.Name, trigger, triggerKey, active, now, cancellationToken).ConfigureAwait(false);
-            if (skippedIsNew)
-            {
-                LogSkipped(logger, mart.Name, trigger, active.RunId);
-                Notify(skipped, RunNotice.Reserved, now);
-            }
-
-            return (skipped, skippedIsNew);
+            return (null, false, blocking);
         }
 
-        throw new InvalidOperationException($"Mart '{mart.Name}': could not reserve a run; the active run changed {MaxRaces} times in a row.");
+        if (isNew)
+        {
+            if (run.Status == RunStatus.Skipped)
+            {
+                LogSkipped(logger, mart.Name, request.Trigger, run.LogicalDate, run.Error);
+            }
+            else
+            {
+                LogReserved(logger, run.RunId, mart.Name, request.Trigger, run.LogicalDate);
+            }
+
+            Notify(run, RunNotice.Reserved, now);
+        }
+
+        // A crash between the reservation and this enqueue leaves a Submitting run without a job: recovery, or the
+        // same trigger key running again, enqueues it.
+        if (run.Status == RunStatus.Submitting && run.StatementId is null)
+        {
+            var runId = run.RunId;
+            jobs.Enqueue<SubmitRunJob>(job => job.SubmitAsync(runId, CancellationToken.None));
+        }
+
+        return (run, isNew, blocking);
     }
 
     /// <summary>The one place a run's next job is scheduled (its poll attempt was moved by the same write).</summary>
@@ -180,11 +192,11 @@ public sealed partial class RunLifecycle(
         }
     }
 
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Run {RunId} of mart {Mart} reserved ({Trigger})")]
-    private static partial void LogReserved(ILogger logger, Guid runId, string mart, RunTrigger trigger);
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Run {RunId} of mart {Mart} reserved ({Trigger}, logical date {LogicalDate:O})")]
+    private static partial void LogReserved(ILogger logger, Guid runId, string mart, RunTrigger trigger, DateTimeOffset logicalDate);
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Mart {Mart}: {Trigger} trigger skipped, run {ActiveRunId} is still active")]
-    private static partial void LogSkipped(ILogger logger, string mart, RunTrigger trigger, Guid activeRunId);
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Mart {Mart}: {Trigger} trigger for {LogicalDate:O} recorded Skipped: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string mart, RunTrigger trigger, DateTimeOffset logicalDate, string? reason);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Run {RunId}: {Event} moved it from {From} to {To}")]
     private static partial void LogTransition(ILogger logger, Guid runId, RunEventKind @event, RunStatus from, RunStatus to);

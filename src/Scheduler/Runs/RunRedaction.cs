@@ -19,6 +19,7 @@ public static class RunRedaction
                 Error = SecretRedactor.Redact(run.Error),
                 StatusReason = SecretRedactor.Redact(run.StatusReason),
                 SubStatements = [.. run.SubStatements.Select(s => s with { Sql = SecretRedactor.Redact(s.Sql)!, Error = SecretRedactor.Redact(s.Error) })],
+                Parameters = RedactParameters(run.Parameters),
             };
 
     /// <summary>The summary with its error redacted.</summary>
@@ -26,5 +27,27 @@ public static class RunRedaction
     public static RunSummary? Redacted(this RunSummary? run) =>
         run is RunRecord record
             ? record.Redacted()
-            : run is null ? null : run with { Error = SecretRedactor.Redact(run.Error), StatusReason = SecretRedactor.Redact(run.StatusReason) };
+            : run is null ? null : run with
+            {
+                Error = SecretRedactor.Redact(run.Error),
+                StatusReason = SecretRedactor.Redact(run.StatusReason),
+                Parameters = RedactParameters(run.Parameters),
+            };
+
+    /// <summary>
+    /// Parameters are data (dates, regions), but one named like a credential (<c>password</c>, <c>secret</c>,
+    /// <c>token</c>, <c>api_key</c>…) is shown as <c>(hidden)</c>: it is still bound in Redshift, only never displayed.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> RedactParameters(IReadOnlyDictionary<string, string> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return parameters.Any(p => LooksSecret(p.Key))
+            ? parameters.ToDictionary(p => p.Key, p => LooksSecret(p.Key) ? "(hidden)" : p.Value, StringComparer.Ordinal)
+            : parameters;
+    }
+
+    private static bool LooksSecret(string name) =>
+        s_secretWords.Any(word => name.Contains(word, StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] s_secretWords = ["password", "passwd", "secret", "token", "credential", "apikey", "api_key", "private_key"];
 }

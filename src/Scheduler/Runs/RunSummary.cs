@@ -14,6 +14,36 @@ public record RunSummary
 
     public required RunTrigger Trigger { get; init; }
 
+    /// <summary>
+    /// The date the run is for: a cron run's scheduled fire time, a backfill's or catch-up's slot, a manual run's given
+    /// date (else the time it was asked for). Runs of one mart and logical date are never active together.
+    /// </summary>
+    public required DateTimeOffset LogicalDate { get; init; }
+
+    /// <summary>The start of the run's data interval (the previous fire time; a manual-only mart's previous local day).</summary>
+    public DateTimeOffset? IntervalStart { get; init; }
+
+    /// <summary>The end of the run's data interval (exclusive): the logical date for cron marts.</summary>
+    public DateTimeOffset? IntervalEnd { get; init; }
+
+    /// <summary>Every parameter value the run has (built-in, the mart's defaults, overrides); the SQL gets those it uses.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>1 for a first run; a retry's number (the run it retries is <see cref="RetryOf"/>).</summary>
+    public int Attempt { get; init; } = 1;
+
+    /// <summary>For a retry: the run it retries.</summary>
+    public Guid? RetryOf { get; init; }
+
+    /// <summary>For a backfill's run: the backfill.</summary>
+    public Guid? BackfillId { get; init; }
+
+    /// <summary>For a run started by its upstream marts: their Succeeded runs for the same logical date.</summary>
+    public IReadOnlyList<Guid> UpstreamRunIds { get; init; } = [];
+
+    /// <summary>True when the run's success starts the marts that depend on this one (always for scheduled triggers).</summary>
+    public bool Downstream { get; init; }
+
     public required RunStatus Status { get; init; }
 
     /// <summary>Why an active run is in its status, e.g. "deadline passed; cancel not yet confirmed". Null when nothing needs saying.</summary>

@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scheduler.Marts;
+using Scheduler.Marts.Parameters;
 using Scheduler.Redshift;
 using Scheduler.Redshift.Model;
 
@@ -95,6 +96,18 @@ public sealed partial class SubmitRunJob(
             {
                 // Invalid SQL is a user's error: fail at once, before anything reaches AWS.
                 await EndOrThrowAsync(run, RunEvent.NotSubmittable(ex.Message), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            try
+            {
+                // The file may have changed since the run was reserved: a parameter it now uses must have a value.
+                MartParameters.ForStatements(statements, run.Parameters);
+            }
+            catch (KeyNotFoundException ex)
+            {
+                await EndOrThrowAsync(run, RunEvent.NotSubmittable($"Mart '{run.Mart}': {ex.Message} Nothing was submitted."), cancellationToken)
+                    .ConfigureAwait(false);
                 return;
             }
         }
@@ -193,6 +206,8 @@ public sealed partial class SubmitRunJob(
     private async Task<string> BatchExecuteAsync(RunRecord run, CancellationToken cancellationToken)
     {
         var target = TargetOf(run);
+        // Bound by the service, never spliced into the SQL; only those the statements use (the API refuses others).
+        var parameters = MartParameters.ForStatements(run.SqlStatements!, run.Parameters);
         var response = await redshift.BatchExecuteStatementAsync(
             new BatchExecuteStatementRequest
             {
@@ -204,6 +219,7 @@ public sealed partial class SubmitRunJob(
                 Database = target.Database,
                 DbUser = target.DbUser,
                 SecretArn = target.SecretArn,
+                Parameters = parameters.Count == 0 ? null : [.. parameters.Select(p => new SqlParameter { Name = p.Key, Value = p.Value })],
             },
             cancellationToken).ConfigureAwait(false);
         return response.Id;

@@ -14,4 +14,10 @@ public enum TriggerOutcome
 
     /// <summary>The trigger gate refused it (disabled mart, paused mart, global pause); no run was recorded.</summary>
     Refused,
+
+    /// <summary>The request is invalid (an unknown or empty parameter override); no run was recorded. The reason says what.</summary>
+    Invalid,
+
+    /// <summary>The request waits when busy and the mart had no free run slot; no run was recorded.</summary>
+    Busy,
 }

@@ -1,6 +1,6 @@
 namespace Scheduler.Runs;
 
-/// <summary>The result of <see cref="IRunTrigger.TriggerAsync"/>.</summary>
+/// <summary>The result of <see cref="IRunTrigger.TriggerAsync(string, RunRequest, CancellationToken)"/>.</summary>
 /// <param name="Outcome">Started, Skipped, UnknownMart or Refused.</param>
 /// <param name="Run">The started run (Submitting) or the recorded Skipped run; null for an unknown mart.</param>
 /// <param name="ActiveRunId">For Skipped: the run that was active.</param>
@@ -16,4 +16,11 @@ public sealed record TriggerResult(TriggerOutcome Outcome, RunRecord? Run, Guid?
     public string? Reason { get; init; }
 
     public static TriggerResult Refused(string reason) => new(TriggerOutcome.Refused, null, null) { Reason = reason };
+
+    /// <summary>For Invalid: the request field that is wrong (<c>parameters.region</c>).</summary>
+    public string? Field { get; init; }
+
+    public static TriggerResult Invalid(string field, string reason) => new(TriggerOutcome.Invalid, null, null) { Field = field, Reason = reason };
+
+    public static TriggerResult Busy(RunRecord blocking) => new(TriggerOutcome.Busy, null, blocking?.RunId);
 }

@@ -179,6 +179,7 @@ public sealed class RunStateMachineTests
         RunId = Guid.NewGuid(),
         Mart = "m",
         Trigger = RunTrigger.Manual,
+        LogicalDate = T0,
         Status = RunStatus.Submitting,
         StatementName = "scheduler/m/x",
         ClientToken = "x",

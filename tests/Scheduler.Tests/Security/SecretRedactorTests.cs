@@ -68,6 +68,7 @@ public sealed class SecretRedactorTests
             RunId = Guid.NewGuid(),
             Mart = "m",
             Trigger = RunTrigger.Manual,
+            LogicalDate = DateTimeOffset.UnixEpoch,
             Status = RunStatus.Failed,
             StatementName = "scheduler/m/x",
             ClientToken = "x",

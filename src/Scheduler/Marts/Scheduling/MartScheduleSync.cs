@@ -34,6 +34,10 @@ public sealed partial class MartScheduleSync(
 
     private readonly SemaphoreSlim _changed = new(0, 1);
 
+    // Recurring jobs seen with Ignorable misfire handling (checked once per job and process: jobs written before the
+    // catch-up existed were Relaxed, which would fire a missed slot as "now").
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _ignorable = new(StringComparer.Ordinal);
+
     /// <summary>The recurring job id of a mart.</summary>
     public static string JobIdFor(string martName) => JobIdPrefix + martName;
 
@@ -127,11 +131,8 @@ public sealed partial class MartScheduleSync(
 
     private void Sync(IReadOnlyList<MartDefinition> marts)
     {
-        List<RecurringJobDto> existing;
-        using (var connection = storage.GetConnection())
-        {
-            existing = connection.GetRecurringJobs();
-        }
+        using var connection = storage.GetConnection();
+        var existing = connection.GetRecurringJobs();
 
         var byId = existing.ToDictionary(j => j.Id, StringComparer.Ordinal);
         var wanted = new HashSet<string>(StringComparer.Ordinal);
@@ -144,14 +145,18 @@ public sealed partial class MartScheduleSync(
 
             var id = JobIdFor(mart.Name);
             wanted.Add(id);
-            if (byId.TryGetValue(id, out var job) && job.Cron == mart.Cron && job.TimeZoneId == mart.TimeZone.Id && job.Error is null && !job.Removed)
+            if (byId.TryGetValue(id, out var job) && job.Cron == mart.Cron && job.TimeZoneId == mart.TimeZone.Id && job.Error is null && !job.Removed
+                && IsIgnorable(connection, id))
             {
                 continue;
             }
 
             var name = mart.Name;
             recurringJobs.AddOrUpdate<CronTriggerJob>(id, trigger => trigger.TriggerAsync(name, null, CancellationToken.None), mart.Cron,
-                new RecurringJobOptions { TimeZone = mart.TimeZone, MisfireHandling = MisfireHandlingMode.Relaxed });
+                // Hangfire fires only slots that are due now, each with its slot time; slots missed while no instance ran
+                // are the catch-up's (Marts:<name>:CatchUp), which knows what each mart wants done with them.
+                new RecurringJobOptions { TimeZone = mart.TimeZone, MisfireHandling = MisfireHandlingMode.Ignorable });
+            _ignorable[id] = true;
             LogScheduled(logger, mart.Name, mart.Cron, mart.TimeZone.Id);
         }
 
@@ -163,6 +168,24 @@ public sealed partial class MartScheduleSync(
                 LogRemoved(logger, job.Id);
             }
         }
+    }
+
+    private bool IsIgnorable(IStorageConnection connection, string id)
+    {
+        if (_ignorable.ContainsKey(id))
+        {
+            return true;
+        }
+
+        var entries = connection.GetAllEntriesFromHash($"recurring-job:{id}");
+        var ignorable = entries is not null && entries.TryGetValue("Misfire", out var misfire)
+            && misfire == ((int)MisfireHandlingMode.Ignorable).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (ignorable)
+        {
+            _ignorable[id] = true;
+        }
+
+        return ignorable;
     }
 
     [LoggerMessage(EventId = 1600, Level = LogLevel.Information, Message = "Mart {Mart} scheduled: '{Cron}' in {TimeZone}")]
