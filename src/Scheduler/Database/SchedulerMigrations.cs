@@ -97,7 +97,8 @@ internal static class SchedulerMigrations
             ADD COLUMN retry_of uuid,
             ADD COLUMN backfill_id uuid,
             ADD COLUMN upstream_run_ids uuid[],
-            ADD COLUMN downstream boolean NOT NULL DEFAULT false;
+            ADD COLUMN downstream boolean NOT NULL DEFAULT false,
+            ADD COLUMN retry_at timestamptz;
         UPDATE {schema}.runs SET logical_date = created_at WHERE logical_date IS NULL;
         ALTER TABLE {schema}.runs ALTER COLUMN logical_date SET NOT NULL;
         ALTER TABLE {schema}.runs DROP CONSTRAINT runs_trigger_check;

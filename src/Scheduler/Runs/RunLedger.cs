@@ -21,7 +21,7 @@ public sealed class RunLedger : IRunLedger
         "run_id, mart, trigger, status, status_reason, statement_id, statement_name, client_token, created_at, submitted_at, " +
         "statement_finished_at, completed_at, deadline_at, error, failed_statement_index, active_run_id, cancel_reason, " +
         "cancel_requested_at, poll_count, unconfirmed_at, logical_date, interval_start, interval_end, parameters, attempt, retry_of, " +
-        "backfill_id, upstream_run_ids, downstream";
+        "backfill_id, upstream_run_ids, downstream, retry_at";
 
     private const string Columns = SummaryColumns +
         ", poll_attempt, next_poll_at, sub_statements, sql_statements, submit_attempted_at, submit_attempts, submit_lease_until, " +
@@ -213,7 +213,7 @@ public sealed class RunLedger : IRunLedger
                    statement_finished_at = @finished, completed_at = @completed, error = @error, failed_statement_index = @failed,
                    cancel_reason = @cancel_reason, cancel_requested_at = @cancel_at, poll_count = @polls, poll_attempt = @attempt,
                    next_poll_at = @next, submit_attempted_at = @attempted, submit_attempts = @attempts,
-                   submit_lease_until = @lease, unconfirmed_at = @unconfirmed,
+                   submit_lease_until = @lease, unconfirmed_at = @unconfirmed, retry_at = @retry_at,
                    sql_statements = CASE WHEN @sqls_changed THEN @sqls ELSE sql_statements END,
                    sub_statements = CASE WHEN @subs_changed THEN @subs ELSE sub_statements END,
                    version = version + 1, updated_at = @now
@@ -239,6 +239,7 @@ public sealed class RunLedger : IRunLedger
         p.AddWithValue("attempts", next.SubmitAttempts);
         AddTime(command, "lease", next.SubmitLeaseUntil);
         AddTime(command, "unconfirmed", next.UnconfirmedAt);
+        AddTime(command, "retry_at", next.RetryAt);
         p.AddWithValue("sqls_changed", !ReferenceEquals(current.SqlStatements, next.SqlStatements));
         p.Add(new NpgsqlParameter("sqls", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)next.SqlStatements?.ToArray() ?? DBNull.Value });
         p.AddWithValue("subs_changed", !ReferenceEquals(current.SubStatements, next.SubStatements));
@@ -401,6 +402,7 @@ public sealed class RunLedger : IRunLedger
         BackfillId = c.NullableGuid("backfill_id"),
         UpstreamRunIds = c.GuidArray("upstream_run_ids"),
         Downstream = c.Bool("downstream"),
+        RetryAt = c.NullableTime("retry_at"),
     };
 
     private static RunRecord ReadRecord(RunColumns c)
@@ -420,6 +422,7 @@ public sealed class RunLedger : IRunLedger
             BackfillId = summary.BackfillId,
             UpstreamRunIds = summary.UpstreamRunIds,
             Downstream = summary.Downstream,
+            RetryAt = summary.RetryAt,
             RunId = summary.RunId,
             Mart = summary.Mart,
             Trigger = summary.Trigger,

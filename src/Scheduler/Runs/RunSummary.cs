@@ -41,6 +41,12 @@ public record RunSummary
     /// <summary>For a run started by its upstream marts: their Succeeded runs for the same logical date.</summary>
     public IReadOnlyList<Guid> UpstreamRunIds { get; init; } = [];
 
+    /// <summary>
+    /// For a Failed, TimedOut or Lost run that its mart retries: when the retry is due (set by the same write that ends
+    /// the run, so a crash cannot lose it). Null when no retry follows: the run's outcome is final.
+    /// </summary>
+    public DateTimeOffset? RetryAt { get; init; }
+
     /// <summary>True when the run's success starts the marts that depend on this one (always for scheduled triggers).</summary>
     public bool Downstream { get; init; }
 
