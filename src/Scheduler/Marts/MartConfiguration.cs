@@ -55,6 +55,12 @@ public static partial class MartConfiguration
     };
 
     /// <summary>
+    /// Every key a mart may have, relative to <c>Marts:&lt;name&gt;</c> (sections such as <c>Poll</c> included). Unknown
+    /// keys are problems; the documentation test checks each one is in docs/configuration.md.
+    /// </summary>
+    public static IReadOnlySet<string> MartKeys => s_martKeys;
+
+    /// <summary>
     /// Resolves <c>Sql:Root</c> to a full path: relative to <paramref name="contentRoot"/>, or, when no such folder
     /// exists there, to the current directory (<c>dotnet run --project src/Scheduler</c> makes the project folder the
     /// content root while the SQL lives at the repository root).
