@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Scheduler.Marts.Live;
@@ -185,7 +186,12 @@ public static class ApiEndpoints
             : Results.Json(run.Redacted(), RunJson.Options);
     }
 
-    private static async Task<IResult> ListRunsAsync(string? mart, string? status, string? limit, IRunLedger ledger, CancellationToken cancellationToken)
+    private static async Task<IResult> ListRunsAsync(
+        [Description("Only runs of this mart (case-sensitive).")] string? mart,
+        [Description("Only runs in this status, any case: Submitting, Running, Cancelling, Succeeded, Failed, Cancelled, TimedOut, Lost, Skipped.")] string? status,
+        [Description("How many runs, 1 to 1000 (default 50).")] string? limit,
+        IRunLedger ledger,
+        CancellationToken cancellationToken)
     {
         if (!RunStatusFilter.TryParse(status, out var statusFilter, out var statusError))
         {
