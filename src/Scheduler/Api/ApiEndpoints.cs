@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Scheduler.Marts.Live;
@@ -23,27 +24,71 @@ public static class ApiEndpoints
     public static RouteGroupBuilder MapSchedulerApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var api = endpoints.MapGroup("/api");
-        api.MapGet("/marts", GetMartsAsync);
+        // Every route answers 401 (no or wrong credentials), 403 (role, loopback or cross-site refusal) and 429 (login
+        // throttle) before its handler runs: declared once here so the OpenAPI document shows them everywhere.
+        var api = endpoints.MapGroup("/api")
+            .WithTags("Scheduler")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapGet("/marts", GetMartsAsync)
+            .WithName("ListMarts")
+            .WithSummary("Every mart: schedule, next fire time, pause, last run and definition problems.")
+            .Produces<IReadOnlyList<MartSummary>>();
         api.MapPost("/marts/{name}/runs", TriggerAsync)
+            .WithName("TriggerRun")
+            .WithSummary("Starts a run of the mart now (Admin). 202 with the run and its Location.")
+            .Produces<RunRecord>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
             .AddEndpointFilter<SameOriginFilter>();
         api.MapPost("/marts/{name}/pause", PauseMartAsync)
+            .WithName("PauseMart")
+            .WithSummary("Pauses the mart's scheduled runs (Admin); manual runs stay possible.")
+            .Produces<PauseSummary>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
             .AddEndpointFilter<SameOriginFilter>();
         api.MapPost("/marts/{name}/resume", ResumeMartAsync)
+            .WithName("ResumeMart")
+            .WithSummary("Resumes the mart's scheduled runs (Admin).")
+            .Produces<PauseSummary>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
             .AddEndpointFilter<SameOriginFilter>();
-        api.MapGet("/pause", GetPauseAsync);
+        api.MapGet("/pause", GetPauseAsync)
+            .WithName("GetGlobalPause")
+            .WithSummary("Whether the global pause is on, since when and by whom.")
+            .Produces<PauseSummary>();
         api.MapPost("/pause", PauseAllAsync)
+            .WithName("PauseAll")
+            .WithSummary("Global pause (Admin): no new run is sent; runs already in Redshift are followed to their end.")
+            .Produces<PauseSummary>()
             .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
             .AddEndpointFilter<SameOriginFilter>();
         api.MapPost("/resume", ResumeAllAsync)
+            .WithName("ResumeAll")
+            .WithSummary("Ends the global pause (Admin).")
+            .Produces<PauseSummary>()
             .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
             .AddEndpointFilter<SameOriginFilter>();
-        api.MapGet("/runs", ListRunsAsync);
-        api.MapGet("/runs/{runId}", GetRunAsync);
+        api.MapGet("/runs", ListRunsAsync)
+            .WithName("ListRuns")
+            .WithSummary("Recent runs, newest first, without SQL and sub-statements. status: a run status (any case); limit: 1-1000, default 50.")
+            .Produces<IReadOnlyList<RunSummary>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/runs/{runId}", GetRunAsync)
+            .WithName("GetRun")
+            .WithSummary("One run with its sub-statements (SQL redacted of credentials).")
+            .Produces<RunRecord>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/runs/{runId}/cancel", CancelAsync)
+            .WithName("CancelRun")
+            .WithSummary("Cancels an active run (Admin). 202 with the run, now Cancelling (or Cancelled if nothing was sent).")
+            .Produces<RunRecord>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
             .AddEndpointFilter<SameOriginFilter>();
         return api;
@@ -205,7 +250,12 @@ public static class ApiEndpoints
             : Results.Json(run.Redacted(), RunJson.Options);
     }
 
-    private static async Task<IResult> ListRunsAsync(string? mart, string? status, string? limit, IRunLedger ledger, CancellationToken cancellationToken)
+    private static async Task<IResult> ListRunsAsync(
+        [Description("Only runs of this mart (case-sensitive).")] string? mart,
+        [Description("Only runs in this status, any case: Submitting, Running, Cancelling, Succeeded, Failed, Cancelled, TimedOut, Lost, Skipped.")] string? status,
+        [Description("How many runs, 1 to 1000 (default 50).")] string? limit,
+        IRunLedger ledger,
+        CancellationToken cancellationToken)
     {
         if (!RunStatusFilter.TryParse(status, out var statusFilter, out var statusError))
         {

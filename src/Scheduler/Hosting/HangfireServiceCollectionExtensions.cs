@@ -30,7 +30,7 @@ public static class HangfireServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        // Tuned for runs (Hangfire:*): see HangfireTuningOptions and the README's run lifecycle section.
+        // Tuned for runs (Hangfire:*): see HangfireTuningOptions and docs/configuration.md (Hangfire).
         services.AddOptions<HangfireTuningOptions>().Bind(configuration.GetSection(HangfireTuningOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HangfireTuningOptions>, HangfireTuningOptionsValidator>());
 

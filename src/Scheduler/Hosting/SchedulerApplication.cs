@@ -43,6 +43,7 @@ public static class SchedulerApplication
         services.AddSchedulerAlerts(configuration);
         services.AddSchedulerTelemetry();
         services.AddSchedulerDashboard();
+        services.AddSchedulerOpenApi();
 
         // Feature registrations (one line each) go here.
         services.AddRedshiftDataClient(configuration);
@@ -58,6 +59,7 @@ public static class SchedulerApplication
         app.MapHangfireDashboard("/hangfire");
         app.MapSchedulerMetrics();
         app.MapSchedulerApi();
+        app.MapSchedulerOpenApi();
         app.LogSchedulerAccessMode();
 
         var catalog = app.Services.GetRequiredService<IMartCatalog>();

@@ -14,7 +14,7 @@ namespace Scheduler.Marts;
 /// validated <see cref="MartDefinition"/>s, collecting every problem instead of stopping at the first.
 /// </summary>
 /// <remarks>
-/// Bounds (documented in the README): <c>Timeout</c> above zero and at most 24 h (the Data API keeps a statement's
+/// Bounds (documented in docs/configuration.md): <c>Timeout</c> above zero and at most 24 h (the Data API keeps a statement's
 /// metadata for 24 h); <c>Poll:InitialInterval</c> from 1 s to 5 min; <c>Poll:MaxInterval</c> from the initial
 /// interval to 30 min. A mart that sets <c>Redshift:WorkgroupName</c> or <c>Redshift:ClusterIdentifier</c> replaces
 /// both global target keys, so a mart can run on a cluster while the default is a workgroup.
@@ -65,6 +65,12 @@ public static partial class MartConfiguration
         // Read by Scheduler.Alerts.AlertConfiguration.
         "Alerts", "Alerts:WebhookUrl",
     };
+
+    /// <summary>
+    /// Every key a mart may have, relative to <c>Marts:&lt;name&gt;</c> (sections such as <c>Poll</c> included). Unknown
+    /// keys are problems; the documentation test checks each one is in docs/configuration.md.
+    /// </summary>
+    public static IReadOnlySet<string> MartKeys => s_martKeys;
 
     /// <summary>
     /// Resolves <c>Sql:Root</c> to a full path: relative to <paramref name="contentRoot"/>, or, when no such folder

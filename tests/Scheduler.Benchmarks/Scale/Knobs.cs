@@ -1,6 +1,6 @@
 namespace Scheduler.Benchmarks.Scale;
 
-/// <summary>The configuration the benchmark gives scheduler instances (keys as in the README's configuration reference).</summary>
+/// <summary>The configuration the benchmark gives scheduler instances (keys as in docs/configuration.md).</summary>
 internal static class Knobs
 {
     public const string Region = "us-east-1";

@@ -17,6 +17,7 @@ public sealed class AccessControlTests
     [Theory]
     [InlineData("/hangfire")]
     [InlineData("/metrics")]
+    [InlineData("/openapi/v1.json")]
     public async Task Get_IsServed_WhenNoUserIsConfiguredAndRequestIsFromLoopback(string path)
     {
         await using var host = await OpsHost.StartAsync(nameof(AccessControlTests));
@@ -32,7 +33,7 @@ public sealed class AccessControlTests
     {
         await using var host = await OpsHost.StartAsync(nameof(AccessControlTests), testServer: true);
 
-        foreach (var path in new[] { "/hangfire", "/hangfire/recurring", "/metrics", "/api/marts" })
+        foreach (var path in new[] { "/hangfire", "/hangfire/recurring", "/metrics", "/api/marts", "/openapi/v1.json" })
         {
             var context = await SendFromAsync(host, path, IPAddress.Parse("203.0.113.7"));
             Assert.Equal(StatusCodes.Status403Forbidden, context.Response.StatusCode);
@@ -60,6 +61,7 @@ public sealed class AccessControlTests
     [InlineData("/hangfire/recurring")]
     [InlineData("/metrics")]
     [InlineData("/api/marts")]
+    [InlineData("/openapi/v1.json")]
     public async Task Get_IsChallenged_WhenUsersAreConfiguredAndRequestHasNoCredentials(string path)
     {
         await using var host = await OpsHost.StartAsync(nameof(AccessControlTests), OpsHost.Users(s_users));
