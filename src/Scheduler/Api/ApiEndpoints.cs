@@ -37,9 +37,12 @@ public static class ApiEndpoints
             .Produces<IReadOnlyList<MartSummary>>();
         api.MapPost("/marts/{name}/runs", TriggerAsync)
             .WithName("TriggerRun")
-            .WithSummary("Starts a run of the mart now (Admin). 202 with the run and its Location.")
+            .WithSummary("Starts a run of the mart now (Admin), optionally for a logical date with parameter overrides. 202 with the run and its Location.")
+            .Accepts<ManualRunRequest>(isOptional: true, "application/json")
             .Produces<RunRecord>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
             .AddEndpointFilter<SameOriginFilter>();
