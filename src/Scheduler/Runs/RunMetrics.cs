@@ -96,7 +96,16 @@ public sealed class RunMetrics : IRunObserver, IDisposable
     }
 
     /// <summary>The contract's name of a trigger: <c>cron</c> or <c>manual</c>.</summary>
-    public static string TriggerName(RunTrigger trigger) => trigger == RunTrigger.Cron ? "cron" : "manual";
+    public static string TriggerName(RunTrigger trigger) => trigger switch
+    {
+        RunTrigger.Cron => "cron",
+        RunTrigger.Manual => "manual",
+        RunTrigger.CatchUp => "catchup",
+        RunTrigger.Backfill => "backfill",
+        RunTrigger.Retry => "retry",
+        RunTrigger.Upstream => "upstream",
+        _ => trigger.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>A poll of a run's statement was made.</summary>
     public void Poll(string mart, string result) =>
