@@ -83,5 +83,20 @@ internal static class SchedulerMigrations
             paused_by text
         );
         """,
+
+        // 6: per-target concurrency. A run waits for a slot of its workgroup or cluster as Queued (active: it still holds
+        // its mart); `slot_key` names the target whose slot it waits for or holds (held while Submitting, Running or
+        // Cancelling; given back when it ends). Self-contained so it applies after any other branch's scripts.
+        $"""
+        ALTER TABLE {schema}.runs ADD COLUMN IF NOT EXISTS slot_key text;
+        ALTER TABLE {schema}.runs DROP CONSTRAINT IF EXISTS runs_status_check;
+        ALTER TABLE {schema}.runs ADD CONSTRAINT runs_status_check CHECK (status IN
+            ('Queued', 'Submitting', 'Running', 'Cancelling', 'Succeeded', 'Failed', 'Cancelled', 'TimedOut', 'Lost', 'Skipped'));
+        DROP INDEX IF EXISTS {schema}.runs_one_active_per_mart;
+        CREATE UNIQUE INDEX runs_one_active_per_mart ON {schema}.runs (mart) WHERE status IN ('Queued', 'Submitting', 'Running', 'Cancelling');
+        CREATE INDEX IF NOT EXISTS runs_slot ON {schema}.runs (slot_key, status, created_at)
+            WHERE slot_key IS NOT NULL AND status IN ('Queued', 'Submitting', 'Running', 'Cancelling');
+        CREATE INDEX IF NOT EXISTS runs_queued_deadline ON {schema}.runs (deadline_at) WHERE status = 'Queued';
+        """,
     ];
 }

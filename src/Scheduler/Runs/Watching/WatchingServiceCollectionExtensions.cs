@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Scheduler.Redshift;
+using Scheduler.Redshift.Limits;
 
 namespace Scheduler.Runs.Watching;
 
@@ -10,9 +11,10 @@ namespace Scheduler.Runs.Watching;
 public static class WatchingServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the <c>Watching</c> options (validated at start-up), the PostgreSQL-backed budget — as
-    /// <see cref="IDescribeCallBudget"/> for the watcher and as the <see cref="IRedshiftCallBudget"/> stage of the Data API
-    /// client's pipeline, so every DescribeStatement HTTP attempt of any caller takes a token — and, when
+    /// Adds the <c>Watching</c> options (validated at start-up), the PostgreSQL-backed call budgets of every operation
+    /// (<c>Redshift:Budget:*</c>) — its DescribeStatement bucket as <see cref="IDescribeCallBudget"/> for the watcher, and
+    /// all of it as the <see cref="IRedshiftCallBudget"/> stage of the Data API client's pipeline, so every HTTP attempt
+    /// of any caller takes a token of its operation — and, when
     /// <see cref="WatchingOptions.Enabled"/>, the <see cref="RunWatcher"/> over the run ledger, delivering what it sees to
     /// <see cref="RunLifecycle"/>. Needs <c>AddSchedulerDatabase</c> and <c>AddRuns</c>.
     /// </summary>
@@ -24,9 +26,16 @@ public static class WatchingServiceCollectionExtensions
         services.AddOptions<WatchingOptions>().Bind(configuration.GetSection(WatchingOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WatchingOptions>, WatchingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<PostgresDescribeCallBudget>();
-        services.TryAddSingleton<IDescribeCallBudget>(sp => sp.GetRequiredService<PostgresDescribeCallBudget>());
-        services.TryAddSingleton<IRedshiftCallBudget>(sp => sp.GetRequiredService<PostgresDescribeCallBudget>());
+        // Watching:DescribeCallsPerSecond and Watching:BudgetClaimBatch are the old names of Redshift:Budget:DescribeStatement
+        // and Redshift:Budget:ClaimBatch: used when the new keys are absent.
+        services.AddOptions<RedshiftLimitsOptions>().PostConfigure<IOptions<WatchingOptions>>((limits, watching) =>
+        {
+            limits.Budget.DescribeStatement ??= watching.Value.DescribeCallsPerSecond;
+            limits.Budget.ClaimBatch ??= watching.Value.BudgetClaimBatch;
+        });
+        services.TryAddSingleton<PostgresCallBudget>();
+        services.TryAddSingleton<IDescribeCallBudget>(sp => new DescribeBudget(sp.GetRequiredService<PostgresCallBudget>()));
+        services.TryAddSingleton<IRedshiftCallBudget>(sp => sp.GetRequiredService<PostgresCallBudget>());
 
         // The ledger and the lifecycle; tests may register their own first.
         services.TryAddSingleton<IActiveStatementSource, LedgerActiveStatementSource>();
