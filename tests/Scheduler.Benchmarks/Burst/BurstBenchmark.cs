@@ -110,7 +110,7 @@ internal static class BurstBenchmark
         }
 
         await using var runtime = new ScenarioRuntime(work, database, emulator, marts, settings);
-        var instance = await runtime.StartInstanceAsync(name, cancellationToken);
+        await runtime.StartInstanceAsync(name, cancellationToken);
         ScaleBenchmark.Progress($"{name}: instance ready; the cron fires at {fireAt:HH:mm:ss}");
         var cpuBefore = runtime.CpuSeconds();
 
@@ -172,7 +172,6 @@ internal static class BurstBenchmark
             DetectionP95 = new Percentiles(outcomes.Select(o => o.DetectionDelaySeconds).OfType<double>()).P95,
         };
         ScaleBenchmark.Progress($"{name}: done — {result.Succeeded}/{count} Succeeded, {result.Refused} ActiveStatementsExceeded, peak active {result.PeakActive}, peak submit {result.PeakSubmitPerSecond}/s, makespan {result.Makespan.TotalSeconds:0.0} s");
-        await instance.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         return result;
     }

@@ -116,7 +116,7 @@ public sealed class RunQueueTests(ITestOutputHelper output)
             while (true)
             {
                 atKill = await StatesAsync(harness, runs);
-                if (atKill.Count(s => s == RunStatus.Queued) >= 2 && atKill.Count(s => s == RunStatus.Running) >= 1)
+                if (atKill.Count(s => s == RunStatus.Queued) >= 2 && atKill.Any(s => s == RunStatus.Running))
                 {
                     break;
                 }
