@@ -28,10 +28,13 @@ public static class WatchingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         // Watching:DescribeCallsPerSecond and Watching:BudgetClaimBatch are the old names of Redshift:Budget:DescribeStatement
         // and Redshift:Budget:ClaimBatch: used when the new keys are absent.
-        services.AddOptions<RedshiftLimitsOptions>().PostConfigure<IOptions<WatchingOptions>>((limits, watching) =>
+        // Read from configuration, not IOptions<WatchingOptions>: a bad Watching value must be reported once, by its own
+        // validator, not again as a failure of these options.
+        var watching = configuration.GetSection(WatchingOptions.SectionName);
+        services.AddOptions<RedshiftLimitsOptions>().PostConfigure(limits =>
         {
-            limits.Budget.DescribeStatement ??= watching.Value.DescribeCallsPerSecond;
-            limits.Budget.ClaimBatch ??= watching.Value.BudgetClaimBatch;
+            limits.Budget.DescribeStatement ??= OldKey(watching, nameof(WatchingOptions.DescribeCallsPerSecond)) ?? 80;
+            limits.Budget.ClaimBatch ??= OldKey(watching, nameof(WatchingOptions.BudgetClaimBatch)) ?? 20;
         });
         services.TryAddSingleton<PostgresCallBudget>();
         services.TryAddSingleton<IDescribeCallBudget>(sp => new DescribeBudget(sp.GetRequiredService<PostgresCallBudget>()));
@@ -46,6 +49,9 @@ public static class WatchingServiceCollectionExtensions
             : new DisabledWatcher());
         return services;
     }
+
+    private static int? OldKey(IConfiguration section, string key) =>
+        int.TryParse(section[key], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
 
     /// <summary>Stands in for the watcher on an instance that runs without it (the poll jobs still follow every run).</summary>
     private sealed class DisabledWatcher : Microsoft.Extensions.Hosting.IHostedService
