@@ -33,6 +33,17 @@ public sealed class RunQueueTests(ITestOutputHelper output)
         await second.StartAsync();
         var secondTrigger = second.Services.GetRequiredService<IRunTrigger>();
 
+        // Sample the ledger throughout: runs 3–8 wait seconds for a slot, so a waiting run is seen as Queued.
+        var sawQueued = false;
+        using var stopSampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stopSampling.IsCancellationRequested && !sawQueued)
+            {
+                sawQueued = (await harness.Ledger.ListAsync(null, RunStatus.Queued, 10, CancellationToken.None)).Count > 0;
+                await Task.Delay(20, CancellationToken.None);
+            }
+        });
         var runs = new List<RunRecord>();
         var i = 0;
         foreach (var mart in marts.Keys)
@@ -44,16 +55,14 @@ public sealed class RunQueueTests(ITestOutputHelper output)
             runs.Add(result.Run!);
         }
 
-        var sawQueued = false;
         var done = new List<RunRecord>();
         foreach (var run in runs)
         {
-            done.Add(await harness.WaitForRunAsync(run.RunId, r =>
-            {
-                sawQueued |= r.Status == RunStatus.Queued;
-                return r.Status.IsTerminal();
-            }, TimeSpan.FromSeconds(120)));
+            done.Add(await harness.WaitForTerminalAsync(run.RunId, TimeSpan.FromSeconds(120)));
         }
+
+        await stopSampling.CancelAsync();
+        await sampler;
 
         Assert.All(done, r => Assert.True(r.Status == RunStatus.Succeeded, $"{r.Mart} {r.Status}: {r.Error}"));
         foreach (var run in done)
