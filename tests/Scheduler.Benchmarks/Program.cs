@@ -14,6 +14,7 @@ return mode switch
     "auth-storm" => await AuthStormBenchmark.RunAsync(args[1..]),
     "instance" => await InstanceMode.RunAsync(args[1..]),
     "ledger" => await LedgerBenchmark.RunAsync(args[1..]),
+    "burst" => await Scheduler.Benchmarks.Burst.BurstBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -26,6 +27,9 @@ static int Usage()
                              (docs/benchmarks.md); options: --only NAME[,NAME] (concurrency-100, concurrency-1000, concurrency-5000-cold,
                              concurrency-5000, short, blocking, fixed-10s, recovery, budget), --out FILE
                              (markdown results, default artifacts/benchmarks/scale.md)
+          burst              1,000 marts firing at the same cron second onto one workgroup, the emulator's cap (200)
+                             and quotas on: with Redshift:MaxActiveStatements (150) and the call budgets, and without
+                             (options --marts N, --seconds S statement time, --only limited|unlimited, --out FILE)
           ledger             the Marts page and GET /api/marts over a long ledger (100 marts, 1,000,000 runs;
                              options --marts N, --runs N), beside the last-run query before and now
           auth-storm         16 connections of bad credentials against a scheduler with users: /healthz and an

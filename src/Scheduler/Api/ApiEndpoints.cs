@@ -290,7 +290,7 @@ public static class ApiEndpoints
             CancelOutcome.Requested => Results.Json(result.Run.Redacted(), RunJson.Options, statusCode: StatusCodes.Status202Accepted)
                 .WithLocation(RunLocation(id)),
             CancelOutcome.NotActive => Problem(StatusCodes.Status409Conflict, "The run is not active",
-                $"Run {id:D} has already ended ({result.Run?.Status}); only Submitting or Running runs can be cancelled.",
+                $"Run {id:D} has already ended ({result.Run?.Status}); only active runs (Queued, Submitting, Running) can be cancelled.",
                 new Dictionary<string, object?> { ["status"] = result.Run?.Status.ToString() }),
             _ => Problem(StatusCodes.Status404NotFound, "Unknown run", $"No run has the id {id:D}."),
         };

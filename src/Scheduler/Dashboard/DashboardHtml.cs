@@ -41,6 +41,7 @@ internal static class DashboardHtml
             RunStatus.Failed or RunStatus.TimedOut or RunStatus.Lost => "danger",
             RunStatus.Submitting or RunStatus.Running => "info",
             RunStatus.Cancelling => "warning",
+            RunStatus.Queued => "primary",
             _ => "default",
         };
         return $"""<span class="label label-{kind} run-status" data-status="{status}">{status}</span>""";

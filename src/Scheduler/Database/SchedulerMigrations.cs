@@ -111,5 +111,21 @@ internal static class SchedulerMigrations
         CREATE INDEX runs_retry_of ON {schema}.runs (retry_of) WHERE retry_of IS NOT NULL;
         CREATE INDEX runs_backfill ON {schema}.runs (backfill_id) WHERE backfill_id IS NOT NULL;
         """,
+
+        // 5: per-target concurrency. A run waits for a slot of its workgroup or cluster as Queued (active: it still holds
+        // its place among the mart's active runs); `slot_key` names the target whose slot it waits for or holds (held
+        // while Submitting, Running or Cancelling; given back when it ends).
+        $"""
+        ALTER TABLE {schema}.runs ADD COLUMN slot_key text;
+        ALTER TABLE {schema}.runs DROP CONSTRAINT runs_status_check;
+        ALTER TABLE {schema}.runs ADD CONSTRAINT runs_status_check CHECK (status IN
+            ('Queued', 'Submitting', 'Running', 'Cancelling', 'Succeeded', 'Failed', 'Cancelled', 'TimedOut', 'Lost', 'Skipped'));
+        DROP INDEX {schema}.runs_one_active_per_mart_date;
+        CREATE UNIQUE INDEX runs_one_active_per_mart_date ON {schema}.runs (mart, logical_date)
+            WHERE status IN ('Queued', 'Submitting', 'Running', 'Cancelling');
+        CREATE INDEX runs_slot ON {schema}.runs (slot_key, status, created_at)
+            WHERE slot_key IS NOT NULL AND status IN ('Queued', 'Submitting', 'Running', 'Cancelling');
+        CREATE INDEX runs_queued_deadline ON {schema}.runs (deadline_at) WHERE status = 'Queued';
+        """,
     ];
 }

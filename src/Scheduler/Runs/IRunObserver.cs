@@ -11,6 +11,11 @@ public interface IRunObserver
     {
     }
 
+    /// <summary>A run began to wait for a slot of its target (Queued): at its first submit, or after ActiveStatementsExceededException.</summary>
+    void RunQueued(RunRecord run)
+    {
+    }
+
     /// <summary>A run reached a terminal status.</summary>
     void RunEnded(RunRecord run)
     {

@@ -24,7 +24,10 @@ public sealed record RunEvent
     /// <summary>What went wrong, in words (refusals, failed calls, lookups).</summary>
     public string? Error { get; private init; }
 
-    /// <summary>When to try again (SubmitDeferred), or the time before which the step must have been due (StepOverdue).</summary>
+    /// <summary>The target's slot key (SlotGranted, SlotUnavailable): <c>workgroup:NAME</c> or <c>cluster:ID</c>.</summary>
+    public string? SlotKey { get; private init; }
+
+    /// <summary>When to try again (SubmitDeferred, SlotUnavailable), or the time before which the step must have been due (StepOverdue).</summary>
     public DateTimeOffset? At { get; private init; }
 
     public static RunEvent SubmitAttempted(IReadOnlyList<string> statements) => new(RunEventKind.SubmitAttempted) { Statements = statements };
@@ -54,4 +57,11 @@ public sealed record RunEvent
     public static RunEvent StepOverdue(DateTimeOffset dueBefore) => new(RunEventKind.StepOverdue) { At = dueBefore };
 
     public static RunEvent PollRequested() => new(RunEventKind.PollRequested);
+
+    /// <summary>The run takes (or is given) a slot of the target <paramref name="slotKey"/>.</summary>
+    public static RunEvent SlotGranted(string slotKey) => new(RunEventKind.SlotGranted) { SlotKey = slotKey };
+
+    /// <summary>The run waits for a slot of <paramref name="slotKey"/>, not to be given one before <paramref name="notBefore"/>.</summary>
+    public static RunEvent SlotUnavailable(string slotKey, DateTimeOffset? notBefore, string reason) =>
+        new(RunEventKind.SlotUnavailable) { SlotKey = slotKey, At = notBefore, Error = reason };
 }

@@ -44,4 +44,13 @@ public enum RunEventKind
 
     /// <summary>Poll now rather than at the pending poll's time (the watcher hands a FAILED statement over).</summary>
     PollRequested,
+
+    /// <summary>The run took a slot of its target (it holds it until it ends), or a queued run was given one.</summary>
+    SlotGranted,
+
+    /// <summary>
+    /// No slot on the target (all in use, or Redshift answered ActiveStatementsExceededException): the run waits as
+    /// Queued, giving up any slot it held.
+    /// </summary>
+    SlotUnavailable,
 }

@@ -25,9 +25,15 @@ public sealed class RunLedger : IRunLedger
 
     private const string Columns = SummaryColumns +
         ", poll_attempt, next_poll_at, sub_statements, sql_statements, submit_attempted_at, submit_attempts, submit_lease_until, " +
-        "trigger_key, version, target_workgroup, target_cluster, target_database, target_db_user, target_secret_arn";
+        "trigger_key, version, target_workgroup, target_cluster, target_database, target_db_user, target_secret_arn, slot_key";
 
     private static readonly string ActiveList = "(" + string.Join(", ", RunStatusExtensions.Active.Select(s => $"'{s}'")) + ")";
+
+    // The active statuses but Queued: runs that hold their slot (when they have one) and have a next step to recover.
+    private static readonly string StartedList = "(" + string.Join(", ", RunStatusExtensions.Started.Select(s => $"'{s}'")) + ")";
+
+    // The advisory lock class of the slot counts (the second key is the hash of the slot key).
+    private const int SlotLockClass = 15015;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _table;
@@ -41,11 +47,105 @@ public sealed class RunLedger : IRunLedger
     }
 
     /// <inheritdoc />
-    public async Task<RunRecord?> GetAsync(Guid runId, CancellationToken cancellationToken)
+    public Task<RunRecord?> GetAsync(Guid runId, CancellationToken cancellationToken) => GetAsync(runId, null, cancellationToken);
+
+    /// <summary>The run, read on <paramref name="connection"/> (within its transaction) when given.</summary>
+    internal async Task<RunRecord?> GetAsync(Guid runId, NpgsqlConnection? connection, CancellationToken cancellationToken)
     {
         var runs = await QueryAsync($"SELECT {Columns} FROM {_table} WHERE run_id = @id", ReadRecord,
-            command => command.Parameters.AddWithValue("id", runId), cancellationToken).ConfigureAwait(false);
+            command => command.Parameters.AddWithValue("id", runId), cancellationToken, connection).ConfigureAwait(false);
         return runs.Count == 0 ? null : runs[0];
+    }
+
+    /// <summary>A connection for a transaction that counts and moves slots (see <see cref="LockSlotAsync"/>).</summary>
+    internal ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken) => _dataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>
+    /// Serializes every change of who holds or waits for <paramref name="slotKey"/>, all instances together, until the
+    /// transaction on <paramref name="connection"/> ends: counting the holders and taking a slot is one step.
+    /// </summary>
+    internal static async Task LockSlotAsync(NpgsqlConnection connection, string slotKey, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@class, hashtext(@key))", connection);
+        command.Parameters.AddWithValue("class", SlotLockClass);
+        command.Parameters.AddWithValue("key", slotKey);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs holding a slot of <paramref name="slotKey"/> (active, not Queued), and Queued runs of it that may be given one
+    /// at <paramref name="now"/> (their backoff is over).
+    /// </summary>
+    internal async Task<(int Holders, int Waiting)> CountSlotAsync(NpgsqlConnection connection, string slotKey, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT count(*) FILTER (WHERE status IN {StartedList})::int,
+                   count(*) FILTER (WHERE status = '{RunStatus.Queued}' AND coalesce(next_poll_at, created_at) <= @now)::int
+              FROM {_table}
+             WHERE slot_key = @key AND status IN {ActiveList}
+            """,
+            connection);
+        command.Parameters.AddWithValue("key", slotKey);
+        command.Parameters.AddWithValue("now", now);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt32(0), reader.GetInt32(1));
+    }
+
+    /// <summary>
+    /// The Queued runs of <paramref name="slotKey"/> next in line for a slot at <paramref name="now"/>: manual runs
+    /// first, then by trigger time (creation), oldest first.
+    /// </summary>
+    internal Task<List<RunRecord>> ListNextQueuedAsync(NpgsqlConnection connection, string slotKey, DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(
+            $"""
+            SELECT {Columns} FROM {_table}
+             WHERE slot_key = @key AND status = '{RunStatus.Queued}' AND coalesce(next_poll_at, created_at) <= @now
+             ORDER BY (trigger = '{RunTrigger.Manual}') DESC, created_at, run_id
+             LIMIT @limit
+            """,
+            ReadRecord,
+            command =>
+            {
+                command.Parameters.AddWithValue("key", slotKey);
+                command.Parameters.AddWithValue("now", now);
+                command.Parameters.AddWithValue("limit", limit);
+            },
+            cancellationToken,
+            connection);
+
+    /// <summary>The slot keys that have Queued runs which may be given a slot at <paramref name="now"/>.</summary>
+    internal async Task<List<string>> ListQueuedSlotKeysAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT DISTINCT slot_key FROM {_table} WHERE status = '{RunStatus.Queued}' AND slot_key IS NOT NULL AND coalesce(next_poll_at, created_at) <= @now");
+        command.Parameters.AddWithValue("now", now);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var keys = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
+    }
+
+    /// <summary>Queued runs whose deadline has passed at <paramref name="now"/>.</summary>
+    internal async Task<List<Guid>> ListQueuedPastDeadlineAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT run_id FROM {_table} WHERE status = '{RunStatus.Queued}' AND deadline_at <= @now ORDER BY deadline_at LIMIT @limit");
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
     }
 
     /// <inheritdoc />
@@ -204,21 +304,27 @@ public sealed class RunLedger : IRunLedger
     /// Stores <paramref name="next"/> if the row is still at <paramref name="current"/>'s version (and bumps it); false when
     /// another writer came first: the caller reads again and decides again.
     /// </summary>
-    internal async Task<bool> TryUpdateAsync(RunRecord current, RunRecord next, DateTimeOffset now, CancellationToken cancellationToken)
+    internal async Task<bool> TryUpdateAsync(RunRecord current, RunRecord next, DateTimeOffset now, CancellationToken cancellationToken,
+        NpgsqlConnection? connection = null)
     {
-        await using var command = _dataSource.CreateCommand(
+        await using var command = new NpgsqlCommand(
             $"""
             UPDATE {_table}
                SET status = @status, status_reason = @reason, statement_id = @statement, submitted_at = @submitted,
                    statement_finished_at = @finished, completed_at = @completed, error = @error, failed_statement_index = @failed,
                    cancel_reason = @cancel_reason, cancel_requested_at = @cancel_at, poll_count = @polls, poll_attempt = @attempt,
                    next_poll_at = @next, submit_attempted_at = @attempted, submit_attempts = @attempts,
-                   submit_lease_until = @lease, unconfirmed_at = @unconfirmed, retry_at = @retry_at,
+                   submit_lease_until = @lease, unconfirmed_at = @unconfirmed, retry_at = @retry_at, slot_key = @slot,
                    sql_statements = CASE WHEN @sqls_changed THEN @sqls ELSE sql_statements END,
                    sub_statements = CASE WHEN @subs_changed THEN @subs ELSE sub_statements END,
                    version = version + 1, updated_at = @now
              WHERE run_id = @id AND version = @version
-            """);
+            """)
+        {
+            Connection = connection,
+        };
+        await using var own = connection is null ? await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false) : null;
+        command.Connection ??= own;
         var p = command.Parameters;
         p.AddWithValue("id", current.RunId);
         p.AddWithValue("version", current.Version);
@@ -240,6 +346,7 @@ public sealed class RunLedger : IRunLedger
         AddTime(command, "lease", next.SubmitLeaseUntil);
         AddTime(command, "unconfirmed", next.UnconfirmedAt);
         AddTime(command, "retry_at", next.RetryAt);
+        AddText(command, "slot", next.SlotKey);
         p.AddWithValue("sqls_changed", !ReferenceEquals(current.SqlStatements, next.SqlStatements));
         p.Add(new NpgsqlParameter("sqls", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)next.SqlStatements?.ToArray() ?? DBNull.Value });
         p.AddWithValue("subs_changed", !ReferenceEquals(current.SubStatements, next.SubStatements));
@@ -253,7 +360,7 @@ public sealed class RunLedger : IRunLedger
         QueryAsync(
             $"""
             SELECT {Columns} FROM {_table}
-            WHERE status IN {ActiveList} AND coalesce(next_poll_at, updated_at) < @due
+            WHERE status IN {StartedList} AND coalesce(next_poll_at, updated_at) < @due
             ORDER BY coalesce(next_poll_at, updated_at)
             LIMIT @limit
             """,
@@ -337,9 +444,10 @@ public sealed class RunLedger : IRunLedger
     private static void AddTime(NpgsqlCommand command, string name, DateTimeOffset? value) =>
         command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.TimestampTz) { Value = (object?)value?.ToUniversalTime() ?? DBNull.Value });
 
-    private async Task<List<T>> QueryAsync<T>(string sql, Func<RunColumns, T> read, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<RunColumns, T> read, Action<NpgsqlCommand> bind, CancellationToken cancellationToken,
+        NpgsqlConnection? connection = null)
     {
-        await using var command = _dataSource.CreateCommand(sql);
+        await using var command = connection is null ? _dataSource.CreateCommand(sql) : new NpgsqlCommand(sql, connection);
         bind(command);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var columns = new RunColumns(reader);
@@ -452,6 +560,7 @@ public sealed class RunLedger : IRunLedger
             SubmitLeaseUntil = c.NullableTime("submit_lease_until"),
             TriggerKey = c.NullableString("trigger_key"),
             Version = c.Int("version"),
+            SlotKey = c.NullableString("slot_key"),
             Target = workgroup is null && cluster is null
                 ? null
                 : new RedshiftTarget(workgroup, cluster, c.NullableString("target_database"), c.NullableString("target_db_user"),

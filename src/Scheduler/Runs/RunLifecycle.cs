@@ -121,6 +121,111 @@ public sealed partial class RunLifecycle(
         return (run, isNew, blocking);
     }
 
+    /// <summary>
+    /// The submit step's request for a slot of <paramref name="slotKey"/> (at most <paramref name="cap"/> runs hold one):
+    /// <see cref="RunEventKind.SlotGranted"/> when one is free and no queued run is ahead, else
+    /// <see cref="RunEventKind.SlotUnavailable"/> (the run waits as Queued). Counting and taking is one transaction under
+    /// the slot's advisory lock, so all instances together never give out more than <paramref name="cap"/>.
+    /// </summary>
+    public async Task<RunEventResult> TakeSlotAsync(Guid runId, string slotKey, int cap, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(slotKey);
+        for (var race = 0; race < MaxRaces; race++)
+        {
+            var connection = await ledger.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    await RunLedger.LockSlotAsync(connection, slotKey, cancellationToken).ConfigureAwait(false);
+                    var run = await ledger.GetAsync(runId, connection, cancellationToken).ConfigureAwait(false);
+                    if (run is null)
+                    {
+                        return new RunEventResult(false, null);
+                    }
+
+                    var now = timeProvider.GetUtcNow();
+                    var (holders, waiting) = await ledger.CountSlotAsync(connection, slotKey, now, cancellationToken).ConfigureAwait(false);
+                    var evt = holders + waiting < cap
+                        ? RunEvent.SlotGranted(slotKey)
+                        : RunEvent.SlotUnavailable(slotKey, null,
+                            $"waiting for a slot on {slotKey}: {holders} of {cap} in use, {waiting} queued");
+                    var transition = RunStateMachine.Decide(run, evt, now, policy);
+                    if (transition is null)
+                    {
+                        LogRefused(logger, runId, evt.Kind, run.Status);
+                        return new RunEventResult(false, run);
+                    }
+
+                    if (!await ledger.TryUpdateAsync(run, transition.Next, now, cancellationToken, connection).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    var stored = transition.Next with { Version = run.Version + 1 };
+                    LogTransition(logger, runId, evt.Kind, run.Status, stored.Status);
+                    Schedule(stored, transition.Step, now);
+                    Notify(stored, transition.Notice, now);
+                    return new RunEventResult(true, stored);
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"Run {runId}: taking a slot lost {MaxRaces} compare-and-swap races in a row.");
+    }
+
+    /// <summary>
+    /// Gives the free slots of <paramref name="slotKey"/> (at most <paramref name="cap"/> held, 0 = no limit) to the
+    /// Queued runs next in line (<see cref="RunEventKind.SlotGranted"/>: Submitting, their submit job enqueued at once).
+    /// </summary>
+    /// <returns>How many runs were given a slot.</returns>
+    public async Task<int> GrantSlotsAsync(string slotKey, int cap, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(slotKey);
+        var granted = new List<(RunRecord Stored, RunTransition Transition, RunStatus From)>();
+        DateTimeOffset now;
+        var connection = await ledger.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await RunLedger.LockSlotAsync(connection, slotKey, cancellationToken).ConfigureAwait(false);
+                now = timeProvider.GetUtcNow();
+                var (holders, _) = await ledger.CountSlotAsync(connection, slotKey, now, cancellationToken).ConfigureAwait(false);
+                var free = cap == 0 ? 1000 : cap - holders;
+                if (free <= 0)
+                {
+                    return 0;
+                }
+
+                var next = await ledger.ListNextQueuedAsync(connection, slotKey, now, free, cancellationToken).ConfigureAwait(false);
+                foreach (var run in next)
+                {
+                    var transition = RunStateMachine.Decide(run, RunEvent.SlotGranted(slotKey), now, policy);
+                    // A run changed since the read (a cancel) keeps its place; the next sweep sees it again.
+                    if (transition is not null && await ledger.TryUpdateAsync(run, transition.Next, now, cancellationToken, connection).ConfigureAwait(false))
+                    {
+                        granted.Add((transition.Next with { Version = run.Version + 1 }, transition, run.Status));
+                    }
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var (stored, transition, from) in granted)
+        {
+            LogTransition(logger, stored.RunId, RunEventKind.SlotGranted, from, stored.Status);
+            Schedule(stored, transition.Step, now);
+            Notify(stored, transition.Notice, now);
+        }
+
+        return granted.Count;
+    }
+
     /// <summary>The one place a run's next job is scheduled (its poll attempt was moved by the same write).</summary>
     private void Schedule(RunRecord run, RunStep step, DateTimeOffset now)
     {
@@ -180,6 +285,9 @@ public sealed partial class RunLifecycle(
                         break;
                     case RunNotice.Unconfirmed:
                         observer.OutcomeUnconfirmed(run);
+                        break;
+                    case RunNotice.Queued:
+                        observer.RunQueued(run);
                         break;
                 }
             }

@@ -24,6 +24,7 @@ public sealed class RunMetrics : IRunObserver, IDisposable
     private readonly Histogram<double> _detectionDelay;
     private readonly Counter<long> _polls;
     private readonly Counter<long> _alerts;
+    private readonly Counter<long> _queued;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/> (or a plain meter when null).</summary>
     public RunMetrics(IMeterFactory? meterFactory)
@@ -41,6 +42,8 @@ public sealed class RunMetrics : IRunObserver, IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_detectionBuckets });
         _polls = _meter.CreateCounter<long>("scheduler.run.polls", "{poll}",
             "DescribeStatement polls made for runs, by mart and result (e.g. running, terminal, stale).");
+        _queued = _meter.CreateCounter<long>("scheduler.runs.queued", "{run}",
+            "Runs that began to wait as Queued for a slot of their workgroup or cluster (Redshift:MaxActiveStatements in use, or ActiveStatementsExceededException), by mart and trigger.");
         _alerts = _meter.CreateCounter<long>("scheduler.alerts", "{attempt}",
             "Failure webhook delivery attempts, by outcome (delivered, retrying, failed).");
     }
@@ -56,6 +59,10 @@ public sealed class RunMetrics : IRunObserver, IDisposable
 
     /// <inheritdoc />
     void IRunObserver.RunEnded(RunRecord run) => RunCompleted(run);
+
+    /// <inheritdoc />
+    void IRunObserver.RunQueued(RunRecord run) =>
+        _queued.Add(1, new("mart", run.Mart), new("trigger", TriggerName(run.Trigger)));
 
     /// <summary>A run was reserved.</summary>
     public void RunStarted(string mart, string trigger) =>

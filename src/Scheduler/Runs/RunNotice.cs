@@ -13,4 +13,7 @@ internal enum RunNotice
 
     /// <summary>The cancel's outcome is still unconfirmed past the grace (said once per run).</summary>
     Unconfirmed,
+
+    /// <summary>The run now waits for a slot of its target (Queued).</summary>
+    Queued,
 }

@@ -40,6 +40,13 @@ public sealed record RunRecord : RunSummary
     [JsonIgnore]
     internal string? TriggerKey { get; init; }
 
+    /// <summary>
+    /// The target slot the run waits for (Queued) or holds (Submitting, Running, Cancelling): <c>workgroup:NAME</c> or
+    /// <c>cluster:ID</c>; null while it has none (not yet asked, or no limit). A run that ends gives its slot back.
+    /// </summary>
+    [JsonIgnore]
+    internal string? SlotKey { get; init; }
+
     /// <summary>Bumped by every write; a write based on an older version is refused (compare-and-swap).</summary>
     [JsonIgnore]
     internal int Version { get; init; }

@@ -23,6 +23,7 @@ internal static class RunStateMachine
     private const RunStatus Submitting = RunStatus.Submitting;
     private const RunStatus Running = RunStatus.Running;
     private const RunStatus Cancelling = RunStatus.Cancelling;
+    private const RunStatus Queued = RunStatus.Queued;
 
     /// <summary>Every allowed (status, event) pair and the statuses it can lead to. Anything else is refused.</summary>
     public static FrozenDictionary<(RunStatus From, RunEventKind Event), RunStatus[]> Table { get; } =
@@ -37,6 +38,12 @@ internal static class RunStateMachine
             [(Submitting, RunEventKind.CancelRequested)] = [RunStatus.Cancelled, Cancelling],
             [(Submitting, RunEventKind.DeadlinePassed)] = [RunStatus.TimedOut, Cancelling],
             [(Submitting, RunEventKind.StepOverdue)] = [Submitting],
+            [(Submitting, RunEventKind.SlotGranted)] = [Submitting],
+            [(Submitting, RunEventKind.SlotUnavailable)] = [Queued],
+
+            [(Queued, RunEventKind.SlotGranted)] = [Submitting],
+            [(Queued, RunEventKind.CancelRequested)] = [RunStatus.Cancelled, Cancelling],
+            [(Queued, RunEventKind.DeadlinePassed)] = [RunStatus.TimedOut, Cancelling],
 
             [(Running, RunEventKind.Polled)] = [Running, RunStatus.Succeeded, RunStatus.Failed, RunStatus.Cancelled],
             [(Running, RunEventKind.PollFailed)] = [Running],
@@ -127,11 +134,30 @@ internal static class RunStateMachine
                     $"Redshift no longer knows statement {run.StatementId} ({evt.Error}). The Data API keeps a statement's metadata for " +
                     "about 24 hours, so this run's outcome cannot be known: check the mart's tables."),
 
+            RunEventKind.SlotGranted when run.StatementId is null && evt.SlotKey is { } key && run.Status == Submitting && run.SlotKey is null =>
+                // Taken by the submit step itself, which goes on to send: no job to schedule.
+                Stay(run with { SlotKey = key }),
+
+            RunEventKind.SlotGranted when evt.SlotKey is { } key && run.Status == Queued && run.SlotKey == key =>
+                new RunTransition(run with { Status = Submitting, StatusReason = null, NextPollAt = now }, RunStep.Submit(now), RunNotice.None),
+
+            RunEventKind.SlotUnavailable when run.StatementId is null && evt.SlotKey is { } key =>
+                // next_poll_at is when the queue may hand it a slot again (now, or after a backoff); nothing is scheduled:
+                // the queue starts it when a slot frees.
+                new RunTransition(run with
+                {
+                    Status = Queued,
+                    SlotKey = key,
+                    SubmitLeaseUntil = null,
+                    NextPollAt = evt.At is { } notBefore && notBefore > now ? notBefore : now,
+                    StatusReason = SecretRedactor.Redact(evt.Error),
+                }, RunStep.None, run.Status == Queued ? RunNotice.None : RunNotice.Queued),
+
             RunEventKind.CancelRequested => run switch
             {
-                { Status: Submitting, SubmitAttemptedAt: null } =>
+                { Status: Submitting or Queued, SubmitAttemptedAt: null } =>
                     End(run, RunStatus.Cancelled, now, "Cancelled before it was submitted; nothing ran in Redshift."),
-                { Status: Submitting } =>
+                { Status: Submitting or Queued } =>
                     // A submit may be in flight: never send again, look the statement up once the lease is over.
                     LookUpLater(Cancel(run, CancelReasons.User, now, "cancel requested; looking up whether the batch reached Redshift"), now, leaseFree),
                 _ => PollNow(Cancel(run, CancelReasons.User, now, "cancel requested; waiting for Redshift to confirm"), now),
@@ -139,11 +165,12 @@ internal static class RunStateMachine
 
             RunEventKind.DeadlinePassed when now >= run.DeadlineAt => run switch
             {
-                { Status: Submitting, SubmitAttemptedAt: null } =>
+                { Status: Submitting or Queued, SubmitAttemptedAt: null } =>
                     End(run, RunStatus.TimedOut, now,
                         $"Not submitted within the mart's timeout ({Format(run.DeadlineAt - run.CreatedAt)}); nothing ran in Redshift." +
+                        (run.Status == Queued ? " It was still queued for a slot on its workgroup or cluster." : "") +
                         (evt.Error is null ? "" : $" Last error: {evt.Error}")),
-                { Status: Submitting } =>
+                { Status: Submitting or Queued } =>
                     LookUpLater(Cancel(run, CancelReasons.Timeout, now, "deadline passed; looking up whether the batch reached Redshift"), now, leaseFree),
                 _ => PollNow(Cancel(run, CancelReasons.Timeout, now, "deadline passed; cancel not yet confirmed by Redshift"), now),
             },

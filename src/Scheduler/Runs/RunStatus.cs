@@ -3,12 +3,19 @@ using System.Text.Json.Serialization;
 namespace Scheduler.Runs;
 
 /// <summary>
-/// Where a run is in its lifecycle. <see cref="Submitting"/>, <see cref="Running"/> and <see cref="Cancelling"/> are
-/// active (at most one per mart); every other status is terminal and never changes again.
+/// Where a run is in its lifecycle. <see cref="Queued"/>, <see cref="Submitting"/>, <see cref="Running"/> and
+/// <see cref="Cancelling"/> are active (at most one per mart); every other status is terminal and never changes again.
 /// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
 public enum RunStatus
 {
+    /// <summary>
+    /// Waiting for a slot on its workgroup or cluster (<c>Redshift:MaxActiveStatements</c> were in use, or Redshift
+    /// answered ActiveStatementsExceededException); started the moment one frees, first in first out by trigger time,
+    /// manual runs first. Nothing of it is running in Redshift.
+    /// </summary>
+    Queued,
+
     /// <summary>Reserved; the batch is being (or about to be) sent with BatchExecuteStatement.</summary>
     Submitting,
 

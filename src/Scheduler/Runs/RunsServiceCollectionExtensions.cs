@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Scheduler.Redshift.Limits;
 
 namespace Scheduler.Runs;
 
@@ -22,6 +23,14 @@ public static class RunsServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton(sp => new RunMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RunMetrics>());
+
+        // Redshift's limits (Redshift:MaxActiveStatements, Redshift:Targets:*, Redshift:Budget:*) and the run queue.
+        services.AddOptions<RedshiftLimitsOptions>().Bind(configuration.GetSection(RedshiftLimitsOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedshiftLimitsOptions>, RedshiftLimitsOptionsValidator>());
+        services.AddSingleton<RunQueueSignal>();
+        services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RunQueueSignal>());
+        services.AddSingleton<RunQueueDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<RunQueueDispatcher>());
         services.AddSingleton<RunLedger>();
         services.AddSingleton<IRunLedger>(sp => sp.GetRequiredService<RunLedger>());
         services.AddSingleton<RunPolicy>();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Scheduler.Marts;
 using Scheduler.Marts.Parameters;
 using Scheduler.Redshift;
+using Scheduler.Redshift.Limits;
 using Scheduler.Redshift.Model;
 
 namespace Scheduler.Runs;
@@ -20,6 +21,9 @@ namespace Scheduler.Runs;
 /// <para>Never an outcome without Redshift's word once something may have been sent: a cancel or a deadline during the
 /// submit step, or a refusal of a resend, is settled by a lookup by StatementName after the lease: the statement found
 /// is followed (and cancelled), none found means nothing ran. A lookup that fails is retried with backoff.</para>
+/// <para>Before the first send the run takes a slot of its target (<c>Redshift:MaxActiveStatements</c>, shared by all
+/// instances); without one it waits as Queued and <see cref="RunQueueDispatcher"/> starts it when one frees. Redshift answering
+/// ActiveStatementsExceededException anyway (other clients on the target) queues it again, after a backoff.</para>
 /// <para>A Failed run ends the job with <see cref="RunFailedException"/> so it shows in Hangfire's Failed list.</para>
 /// </remarks>
 [AutomaticRetry(Attempts = 50, DelaysInSeconds = [1, 2, 5, 10, 20, 30, 60], ExceptOn = [typeof(RunFailedException)], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
@@ -32,9 +36,12 @@ public sealed partial class SubmitRunJob(
     MartSqlLoader sqlLoader,
     IRedshiftDataClient redshift,
     IOptions<RunsOptions> options,
+    IOptions<RedshiftLimitsOptions> limits,
+    RunQueueSignal queueSignal,
     TimeProvider timeProvider,
     ILogger<SubmitRunJob> logger)
 {
+    private const string ActiveStatementsExceeded = "ActiveStatementsExceededException";
     private static readonly TimeSpan PauseRecheck = TimeSpan.FromSeconds(5);
     private readonly RunFaultPoints _faults = new(options);
 
@@ -44,10 +51,10 @@ public sealed partial class SubmitRunJob(
     {
         var run = await ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
-        if (run is null || run.Status.IsTerminal() || run.StatementId is not null)
+        if (run is null || run.Status.IsTerminal() || run.Status == RunStatus.Queued || run.StatementId is not null)
         {
             LogNothingToDo(logger, runId, run?.Status);
-            return; // ended, or submitted (its polls follow it)
+            return; // ended, queued (the queue starts it), or submitted (its polls follow it)
         }
 
         var mustLookUp = run.Status == RunStatus.Cancelling
@@ -112,6 +119,24 @@ public sealed partial class SubmitRunJob(
             }
         }
 
+        if (run.Status == RunStatus.Submitting && run.SlotKey is null && run.SubmitAttemptedAt is null
+            && RunSlots.KeyOf(TargetOf(run)) is { } slotKey && RunSlots.CapOf(limits.Value, slotKey) is > 0 and var cap)
+        {
+            // Runs reserved before the limit existed, or that may already have reached Redshift, never wait for a slot.
+            var slot = await lifecycle.TakeSlotAsync(runId, slotKey, cap, cancellationToken).ConfigureAwait(false);
+            if (slot.Run is not { Status: RunStatus.Submitting })
+            {
+                if (slot.Run is { Status: RunStatus.Queued })
+                {
+                    LogQueued(logger, runId, slotKey, slot.Run.StatusReason);
+                    // Slots may be free with older runs queued ahead of this one: the queue hands them out in order.
+                    queueSignal.Wake(slotKey);
+                }
+
+                return;
+            }
+        }
+
         var attempted = await lifecycle.ApplyAsync(runId, RunEvent.SubmitAttempted(statements), cancellationToken).ConfigureAwait(false);
         if (!attempted.Applied || attempted.Run is not { } attempt)
         {
@@ -131,6 +156,18 @@ public sealed partial class SubmitRunJob(
         try
         {
             statementId = await BatchExecuteAsync(attempt, lease.Token).ConfigureAwait(false);
+        }
+        catch (RedshiftDataException ex) when (ex.ErrorCode == ActiveStatementsExceeded && attempt.SlotKey is { } slotKey)
+        {
+            // Other clients fill the target: nothing was created, so the run waits as Queued (its slot given back) and may
+            // have one again after the backoff.
+            var retryAt = timeProvider.GetUtcNow() + policy.SubmitRetry(attempt.SubmitAttempts);
+            LogTargetBusy(logger, runId, slotKey, retryAt);
+            await lifecycle.ApplyAsync(runId, RunEvent.SlotUnavailable(slotKey, retryAt,
+                $"Redshift answered ActiveStatementsExceededException; queued again for a slot on {slotKey} (not before {retryAt:O})"), cancellationToken)
+                .ConfigureAwait(false);
+            queueSignal.Wake(slotKey);
+            return;
         }
         catch (Exception ex) when (RunErrors.IsTransient(ex, cancellationToken))
         {
@@ -287,6 +324,12 @@ public sealed partial class SubmitRunJob(
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Submit step of run {RunId} did not finish (attempt {Attempt}); again in {DelaySeconds:F1} s: {Error}")]
     private static partial void LogSubmitRetry(ILogger logger, Guid runId, int attempt, double delaySeconds, string error);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Information, Message = "Run {RunId} queued for a slot of {SlotKey}: {Reason}")]
+    private static partial void LogQueued(ILogger logger, Guid runId, string slotKey, string? reason);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Run {RunId}: Redshift answered ActiveStatementsExceededException on {SlotKey}; queued again, not before {RetryAt}")]
+    private static partial void LogTargetBusy(ILogger logger, Guid runId, string slotKey, DateTimeOffset retryAt);
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Run {RunId}: could not look its statement up by name: {Error}")]
     private static partial void LogLookupFailed(ILogger logger, Guid runId, string error);

@@ -24,7 +24,7 @@ internal sealed class EmulatorHost : IAsyncDisposable
 
     public EmulatorCallLog Calls { get; }
 
-    public static async Task<EmulatorHost> StartAsync(string warehouseConnectionString)
+    public static async Task<EmulatorHost> StartAsync(string warehouseConnectionString, IReadOnlyList<string>? extraArguments = null)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var app = RedshiftDataEmulator.EmulatorApplication.Build(
@@ -39,6 +39,7 @@ internal sealed class EmulatorHost : IAsyncDisposable
             // Today's scenarios start thousands of runs on one workgroup and the scheduler has no per-target cap yet;
             // a scenario that exercises Redshift's cap turns it on.
             "--Emulator:MaxActiveStatements=0",
+            .. extraArguments ?? [],
         ]);
         var calls = new EmulatorCallLog();
         calls.Attach(app);
@@ -66,6 +67,14 @@ internal sealed class EmulatorHost : IAsyncDisposable
         }
 
         return list;
+    }
+
+    /// <summary>The emulator's limits report (GET /_emulator/limits): peak active per target, refusals, throttled calls.</summary>
+    public async Task<JsonDocument> GetLimitsAsync(CancellationToken cancellationToken)
+    {
+        using var http = Scheduler.Testing.Aws.SigV4SigningHandler.CreateClient(new Uri(Url), AccessKeyId, SecretAccessKey, TimeSpan.FromMinutes(2));
+        await using var stream = await http.GetStreamAsync(new Uri("/_emulator/limits", UriKind.Relative), cancellationToken);
+        return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

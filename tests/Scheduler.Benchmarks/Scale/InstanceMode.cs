@@ -33,7 +33,7 @@ internal static class InstanceMode
         app.MapGet("/_bench/stats", (IServiceProvider services) =>
         {
             var watcher = services.GetService<RunWatcher>()?.GetStatistics();
-            var budget = services.GetService<PostgresDescribeCallBudget>();
+            var budget = services.GetService<Scheduler.Redshift.Limits.PostgresCallBudget>()?.Describe;
             return Results.Ok(new InstanceStatistics(
                 watcher?.Watched ?? 0, watcher?.Polling ?? 0, watcher?.AwaitingFirstPoll ?? 0, watcher?.Calls ?? 0,
                 watcher?.Recorded ?? 0, watcher?.Errors ?? 0, budget?.Granted ?? 0, budget?.Claims ?? 0));

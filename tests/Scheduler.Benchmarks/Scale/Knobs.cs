@@ -20,6 +20,12 @@ internal static class Knobs
         ["Hangfire:WorkerCount"] = WorkerCount,
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        // The scale scenarios measure detection with thousands of statements in flight on one (simulated) workgroup, as
+        // before per-target limits existed: no slot limit, no submit pacing. The burst benchmark measures the limits.
+        ["Redshift:MaxActiveStatements"] = 0,
+        ["Redshift:Budget:Submit"] = 10_000,
+        ["Redshift:Budget:ListStatements"] = 10_000,
+        ["Redshift:Budget:CancelStatement"] = 10_000,
     };
 
     /// <summary>

@@ -281,7 +281,7 @@ internal sealed class Scenarios(PostgresServer postgres, string work, ResultBook
     /// Runs whose submission reached the emulator more than once: more than one statement carrying the run's id in its
     /// name or client token, or a statement whose SQL ran more than once.
     /// </summary>
-    private static int SubmittedTwice(IReadOnlyList<RunOutcome> outcomes, IReadOnlyList<EmulatedStatement> statements)
+    internal static int SubmittedTwice(IReadOnlyList<RunOutcome> outcomes, IReadOnlyList<EmulatedStatement> statements)
     {
         var twice = 0;
         var byRun = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -108,7 +108,7 @@ public sealed class ApiEndpointsTests
     [InlineData("GET", "api/runs/not-a-guid", HttpStatusCode.NotFound, "is not a run id")]
     [InlineData("GET", "api/runs/7d7c1f1e-6a4e-4f55-9a38-2f1f0f0f0f0f", HttpStatusCode.NotFound, "No run has the id 7d7c1f1e")]
     [InlineData("POST", "api/runs/7d7c1f1e-6a4e-4f55-9a38-2f1f0f0f0f0f/cancel", HttpStatusCode.NotFound, "No run has the id")]
-    [InlineData("GET", "api/runs?status=Done", HttpStatusCode.BadRequest, "expected one of Submitting, Running")]
+    [InlineData("GET", "api/runs?status=Done", HttpStatusCode.BadRequest, "expected one of Queued, Submitting, Running")]
     [InlineData("GET", "api/runs?status=3", HttpStatusCode.BadRequest, "not a run status")]
     [InlineData("GET", "api/runs?limit=0", HttpStatusCode.BadRequest, "from 1 to 1000")]
     [InlineData("GET", "api/runs?limit=many", HttpStatusCode.BadRequest, "from 1 to 1000")]

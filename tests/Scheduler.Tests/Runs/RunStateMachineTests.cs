@@ -174,6 +174,84 @@ public sealed class RunStateMachineTests
         Assert.Equal(RunStatus.Failed, RunStateMachine.Decide(run, RunEvent.StatementNotFound("AccessDeniedException"), T0.AddMinutes(1), Policy)!.Next.Status);
     }
 
+    [Fact]
+    public void SlotGranted_ToASubmittingRun_KeepsItSubmitting_HoldingTheSlot_WithoutSchedulingAnything()
+    {
+        var transition = RunStateMachine.Decide(Submitting(), RunEvent.SlotGranted(Slot), T0, Policy)!;
+
+        Assert.Equal(RunStatus.Submitting, transition.Next.Status);
+        Assert.Equal(Slot, transition.Next.SlotKey);
+        Assert.Equal(RunStep.None, transition.Step); // the submit step that took it goes on to send
+        // A run that already holds a slot does not take a second one.
+        Assert.Null(RunStateMachine.Decide(transition.Next, RunEvent.SlotGranted(Slot), T0, Policy));
+    }
+
+    [Fact]
+    public void SlotUnavailable_QueuesTheRun_UntilTheBackoff_AndSchedulesNoJob()
+    {
+        var run = Submitting() with { SlotKey = Slot, SubmitAttemptedAt = T0, SubmitAttempts = 1, SubmitLeaseUntil = T0.AddMinutes(2) };
+
+        var transition = RunStateMachine.Decide(run, RunEvent.SlotUnavailable(Slot, T0.AddSeconds(30), "ActiveStatementsExceededException"), T0, Policy)!;
+
+        Assert.Equal(RunStatus.Queued, transition.Next.Status);
+        Assert.Equal(T0.AddSeconds(30), transition.Next.NextPollAt); // not given a slot again before the backoff
+        Assert.Null(transition.Next.SubmitLeaseUntil);
+        Assert.Equal(RunStep.None, transition.Step); // the queue starts it when a slot frees
+        Assert.Equal(RunNotice.Queued, transition.Notice);
+        Assert.False(transition.Next.Status.IsTerminal());
+    }
+
+    [Fact]
+    public void SlotGranted_ToAQueuedRun_MakesItSubmitting_AndEnqueuesItsSubmitAtOnce_OnlyForItsOwnTarget()
+    {
+        var queued = Submitting() with { Status = RunStatus.Queued, SlotKey = Slot, NextPollAt = T0 };
+
+        Assert.Null(RunStateMachine.Decide(queued, RunEvent.SlotGranted("cluster:other"), T0.AddMinutes(1), Policy));
+        var transition = RunStateMachine.Decide(queued, RunEvent.SlotGranted(Slot), T0.AddMinutes(1), Policy)!;
+
+        Assert.Equal(RunStatus.Submitting, transition.Next.Status);
+        Assert.Equal(Slot, transition.Next.SlotKey);
+        Assert.Equal(RunStep.Submit(T0.AddMinutes(1)), transition.Step);
+    }
+
+    [Fact]
+    public void CancelRequested_WhileQueued_IsCancelledAtOnce_NothingSent()
+    {
+        var queued = Submitting() with { Status = RunStatus.Queued, SlotKey = Slot };
+
+        var transition = RunStateMachine.Decide(queued, RunEvent.CancelRequested(), T0.AddMinutes(1), Policy)!;
+
+        Assert.Equal(RunStatus.Cancelled, transition.Next.Status);
+        Assert.Equal(RunNotice.Ended, transition.Notice);
+        Assert.Contains("nothing ran", transition.Next.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DeadlinePassed_WhileQueued_IsTimedOut_NeverSubmitted()
+    {
+        var queued = Submitting() with { Status = RunStatus.Queued, SlotKey = Slot };
+
+        Assert.Null(RunStateMachine.Decide(queued, RunEvent.DeadlinePassed(), T0.AddMinutes(29), Policy));
+        var transition = RunStateMachine.Decide(queued, RunEvent.DeadlinePassed(), T0.AddMinutes(30), Policy)!;
+
+        Assert.Equal(RunStatus.TimedOut, transition.Next.Status);
+        Assert.Contains("still queued", transition.Next.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CancelRequested_WhileQueuedAfterAnAttempt_LooksTheStatementUp_NeverEndsTheRun()
+    {
+        // Queued again after ActiveStatementsExceededException: an earlier attempt (a timeout) may have reached AWS.
+        var queued = Submitting() with { Status = RunStatus.Queued, SlotKey = Slot, SubmitAttemptedAt = T0, SubmitAttempts = 2 };
+
+        var transition = RunStateMachine.Decide(queued, RunEvent.CancelRequested(), T0.AddMinutes(1), Policy)!;
+
+        Assert.Equal(RunStatus.Cancelling, transition.Next.Status);
+        Assert.Equal(RunStepKind.Submit, transition.Step.Kind);
+    }
+
+    private const string Slot = "workgroup:wg";
+
     private static RunRecord Submitting() => new()
     {
         RunId = Guid.NewGuid(),
@@ -210,12 +288,16 @@ public sealed class RunStateMachineTests
         {
             foreach (var reason in new string?[] { null, CancelReasons.User, CancelReasons.Timeout })
             {
-                yield return run with
+                foreach (var slot in new string?[] { null, Slot })
                 {
-                    Status = status,
-                    CancelReason = status == RunStatus.Cancelling ? reason ?? CancelReasons.User : null,
-                    CancelRequestedAt = status == RunStatus.Cancelling ? T0.AddMinutes(1) : null,
-                };
+                    yield return run with
+                    {
+                        Status = status,
+                        CancelReason = status == RunStatus.Cancelling ? reason ?? CancelReasons.User : null,
+                        CancelRequestedAt = status == RunStatus.Cancelling ? T0.AddMinutes(1) : null,
+                        SlotKey = slot,
+                    };
+                }
             }
         }
     }
@@ -237,6 +319,8 @@ public sealed class RunStateMachineTests
         RunEventKind.DeadlinePassed => [RunEvent.DeadlinePassed()],
         RunEventKind.StepOverdue => [RunEvent.StepOverdue(T0.AddMinutes(44))],
         RunEventKind.PollRequested => [RunEvent.PollRequested()],
+        RunEventKind.SlotGranted => [RunEvent.SlotGranted(Slot)],
+        RunEventKind.SlotUnavailable => [RunEvent.SlotUnavailable(Slot, null, "150 of 150 in use"), RunEvent.SlotUnavailable(Slot, T0.AddMinutes(46), "ActiveStatementsExceededException")],
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "an event kind this test does not know: add it"),
     };
 

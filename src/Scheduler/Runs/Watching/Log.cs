@@ -4,9 +4,6 @@ namespace Scheduler.Runs.Watching;
 
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 4100, Level = LogLevel.Warning, Message = "Could not claim DescribeStatement budget from PostgreSQL; retrying in 1 s")]
-    public static partial void BudgetClaimFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Could not read the active runs for the watcher; retrying")]
     public static partial void RefreshFailed(ILogger logger, Exception exception);
 
@@ -16,6 +13,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 4103, Level = LogLevel.Debug, Message = "Statement {StatementId} of run {RunId} ended {Status}; recorded by the watcher")]
     public static partial void Recorded(ILogger logger, string statementId, string runId, string? status);
 
-    [LoggerMessage(EventId = 4104, Level = LogLevel.Information, Message = "Run watcher started: {WaitTimeSeconds} s long polls, at most {MaxConcurrentLongPolls} at once, {DescribeCallsPerSecond} DescribeStatement calls/s shared by all instances")]
-    public static partial void Started(ILogger logger, int waitTimeSeconds, int maxConcurrentLongPolls, int describeCallsPerSecond);
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Information, Message = "Run watcher started: {WaitTimeSeconds} s long polls, at most {MaxConcurrentLongPolls} at once (DescribeStatement calls within Redshift:Budget:DescribeStatement, shared by all instances)")]
+    public static partial void Started(ILogger logger, int waitTimeSeconds, int maxConcurrentLongPolls);
 }

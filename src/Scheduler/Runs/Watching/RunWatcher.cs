@@ -102,7 +102,7 @@ public sealed partial class RunWatcher : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Log.Started(_logger, _options.WaitTimeSeconds, _options.MaxConcurrentLongPolls, _options.DescribeCallsPerSecond);
+        Log.Started(_logger, _options.WaitTimeSeconds, _options.MaxConcurrentLongPolls);
         var refresh = RefreshLoopAsync(stoppingToken);
         var dispatch = DispatchLoopAsync(stoppingToken);
         try

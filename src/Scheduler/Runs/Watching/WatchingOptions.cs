@@ -19,13 +19,14 @@ public sealed class WatchingOptions
     /// <summary>
     /// DescribeStatement calls per second allowed to all instances together (the account-wide quota is reported at
     /// 100 requests/s). Every DescribeStatement goes through it: the watcher's long polls and the backstop poll jobs.
+    /// The old name of <c>Redshift:Budget:DescribeStatement</c>, which wins when both are set.
     /// </summary>
     /// <value>The default value is 80.</value>
     public int DescribeCallsPerSecond { get; set; } = 80;
 
     /// <summary>
     /// How many calls of one second an instance claims from PostgreSQL at a time; larger batches mean fewer round trips,
-    /// smaller ones share a tight budget more evenly between instances.
+    /// smaller ones share a tight budget more evenly between instances. The old name of <c>Redshift:Budget:ClaimBatch</c>.
     /// </summary>
     /// <value>The default value is 20.</value>
     public int BudgetClaimBatch { get; set; } = 20;

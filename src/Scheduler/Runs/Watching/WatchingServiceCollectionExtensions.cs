@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Scheduler.Redshift;
+using Scheduler.Redshift.Limits;
 
 namespace Scheduler.Runs.Watching;
 
@@ -10,9 +11,10 @@ namespace Scheduler.Runs.Watching;
 public static class WatchingServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the <c>Watching</c> options (validated at start-up), the PostgreSQL-backed budget — as
-    /// <see cref="IDescribeCallBudget"/> for the watcher and as the <see cref="IRedshiftCallBudget"/> stage of the Data API
-    /// client's pipeline, so every DescribeStatement HTTP attempt of any caller takes a token — and, when
+    /// Adds the <c>Watching</c> options (validated at start-up), the PostgreSQL-backed call budgets of every operation
+    /// (<c>Redshift:Budget:*</c>) — its DescribeStatement bucket as <see cref="IDescribeCallBudget"/> for the watcher, and
+    /// all of it as the <see cref="IRedshiftCallBudget"/> stage of the Data API client's pipeline, so every HTTP attempt
+    /// of any caller takes a token of its operation — and, when
     /// <see cref="WatchingOptions.Enabled"/>, the <see cref="RunWatcher"/> over the run ledger, delivering what it sees to
     /// <see cref="RunLifecycle"/>. Needs <c>AddSchedulerDatabase</c> and <c>AddRuns</c>.
     /// </summary>
@@ -24,9 +26,19 @@ public static class WatchingServiceCollectionExtensions
         services.AddOptions<WatchingOptions>().Bind(configuration.GetSection(WatchingOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WatchingOptions>, WatchingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<PostgresDescribeCallBudget>();
-        services.TryAddSingleton<IDescribeCallBudget>(sp => sp.GetRequiredService<PostgresDescribeCallBudget>());
-        services.TryAddSingleton<IRedshiftCallBudget>(sp => sp.GetRequiredService<PostgresDescribeCallBudget>());
+        // Watching:DescribeCallsPerSecond and Watching:BudgetClaimBatch are the old names of Redshift:Budget:DescribeStatement
+        // and Redshift:Budget:ClaimBatch: used when the new keys are absent.
+        // Read from configuration, not IOptions<WatchingOptions>: a bad Watching value must be reported once, by its own
+        // validator, not again as a failure of these options.
+        var watching = configuration.GetSection(WatchingOptions.SectionName);
+        services.AddOptions<RedshiftLimitsOptions>().PostConfigure(limits =>
+        {
+            limits.Budget.DescribeStatement ??= OldKey(watching, nameof(WatchingOptions.DescribeCallsPerSecond)) ?? 80;
+            limits.Budget.ClaimBatch ??= OldKey(watching, nameof(WatchingOptions.BudgetClaimBatch)) ?? 20;
+        });
+        services.TryAddSingleton<PostgresCallBudget>();
+        services.TryAddSingleton<IDescribeCallBudget>(sp => new DescribeBudget(sp.GetRequiredService<PostgresCallBudget>()));
+        services.TryAddSingleton<IRedshiftCallBudget>(sp => sp.GetRequiredService<PostgresCallBudget>());
 
         // The ledger and the lifecycle; tests may register their own first.
         services.TryAddSingleton<IActiveStatementSource, LedgerActiveStatementSource>();
@@ -37,6 +49,9 @@ public static class WatchingServiceCollectionExtensions
             : new DisabledWatcher());
         return services;
     }
+
+    private static int? OldKey(IConfiguration section, string key) =>
+        int.TryParse(section[key], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
 
     /// <summary>Stands in for the watcher on an instance that runs without it (the poll jobs still follow every run).</summary>
     private sealed class DisabledWatcher : Microsoft.Extensions.Hosting.IHostedService

@@ -44,8 +44,8 @@ public sealed class RunWatcherTests
         await WaitUntilAsync(() => statements.All(s => harness.Recorder.Recorded.ContainsKey(s.StatementId)));
 
         // 40 one-second long polls would want 40 calls/s; the budget allows 8, and every call took a token of it (the
-        // per-second cap itself is PostgresDescribeCallBudgetTests' subject).
-        var budget = harness.Services.GetRequiredService<PostgresDescribeCallBudget>();
+        // per-second cap itself is PostgresCallBucketTests' subject).
+        var budget = harness.Services.GetRequiredService<Scheduler.Redshift.Limits.PostgresCallBudget>().Describe;
         Assert.InRange(harness.Calls.Total, 40, budget.Granted);
         Assert.All(statements, s => Assert.Equal("FINISHED", harness.Recorder.Recorded[s.StatementId].Response.Status));
     }
