@@ -441,9 +441,10 @@ public sealed class RedshiftDataClientTests : IDisposable
     [Fact]
     public async Task SendAsync_RetriesAttemptThatTimesOut_WithSameBody()
     {
-        _server.RespondSlowly(TimeSpan.FromSeconds(5), 200, """{"Id":"late"}""").Respond(200, """{"Id":"s1"}""");
+        // The first answer never comes in time; the second must arrive within the timeout even on a loaded machine.
+        _server.RespondSlowly(TimeSpan.FromSeconds(20), 200, """{"Id":"late"}""").Respond(200, """{"Id":"s1"}""");
         using var sut = new RedshiftDataClient(
-            new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) },
+            new HttpClient { Timeout = TimeSpan.FromSeconds(3) },
             Options.Create(new RedshiftClientOptions { ServiceUrl = _server.Url.ToString() }),
             _clock,
             NullLogger<RedshiftDataClient>.Instance,
