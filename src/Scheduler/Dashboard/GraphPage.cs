@@ -14,7 +14,7 @@ namespace Scheduler.Dashboard;
 /// </summary>
 internal sealed class GraphPage(GraphPage.Model model) : RazorPage
 {
-    private const int BoxWidth = 200;
+    private const int BoxWidth = 230;
     private const int BoxHeight = 50;
     private const int ColumnGap = 80;
     private const int RowGap = 24;

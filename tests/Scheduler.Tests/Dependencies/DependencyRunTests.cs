@@ -1,5 +1,6 @@
 using Npgsql;
 using Scheduler.Runs;
+using Scheduler.Tests.Alerts;
 using Scheduler.Tests.Marts;
 using Scheduler.Tests.Runs;
 
@@ -60,9 +61,15 @@ public sealed class DependencyRunTests
     [Fact]
     public async Task FailedUpstream_SkipsItsDependantsTransitively_NamingTheRootCause_AndSendsNothingForThem()
     {
+        await using var listener = await WebhookListener.StartAsync();
         await using var harness = await RunHarness.StartAsync("deps_fail",
             new Dictionary<string, string> { ["x"] = "SELECT 1/0;", ["d"] = Mark("d"), ["e"] = Mark("e") },
-            new Dictionary<string, string?> { ["Marts:d:DependsOn:0"] = "x", ["Marts:e:DependsOn:0"] = "d" });
+            new Dictionary<string, string?>
+            {
+                ["Marts:d:DependsOn:0"] = "x",
+                ["Marts:e:DependsOn:0"] = "d",
+                ["Alerts:WebhookUrl"] = listener.Url.ToString(),
+            });
 
         var started = await harness.Trigger.TriggerAsync("x", new RunRequest(RunTrigger.Manual) { LogicalDate = Dec1, Downstream = true }, CancellationToken.None);
         var x = await harness.WaitForTerminalAsync(started.Run!.RunId);
@@ -84,6 +91,12 @@ public sealed class DependencyRunTests
         Assert.Empty(await harness.SubmissionsAsync(e));
         Assert.Single(await harness.Emulator.GetStatementsAsync()); // x's only
         Assert.Equal(0, await harness.ScalarAsync("SELECT count(*) FROM public.run_marks"));
+
+        // One alert, for the root cause; the skipped dependants raise none.
+        var alert = await listener.NextAsync(TimeSpan.FromSeconds(60));
+        Assert.Contains(x.RunId.ToString("D"), alert.Body, StringComparison.Ordinal);
+        await Eventually.HoldsAsync(async () => await UnhandledAsync(harness) == 0, "the sweep handled every ended run", TimeSpan.FromSeconds(60));
+        Assert.Equal(1, listener.Count);
     }
 
     [Fact]
