@@ -1,3 +1,4 @@
+using Scheduler.Marts.Dependencies;
 using Scheduler.Marts.Live;
 using Scheduler.Marts.Pausing;
 using Scheduler.Runs;
@@ -14,7 +15,12 @@ public static class MartSummaries
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(pauses);
         ArgumentNullException.ThrowIfNull(lastRuns);
-        return [.. snapshot.Marts.Select(state => Build(state, pauses, lastRuns.GetValueOrDefault(state.Name), now))];
+        var definitions = snapshot.Marts.Where(m => m.Definition is not null).Select(m => m.Definition!).ToList();
+        return [.. snapshot.Marts.Select(state => Build(state, pauses, lastRuns.GetValueOrDefault(state.Name), now) with
+        {
+            DependsOn = state.Definition?.DependsOn ?? [],
+            Dependants = [.. MartGraph.Dependants(definitions, state.Name).Select(d => d.Name)],
+        })];
     }
 
     private static MartSummary Build(MartState state, PauseState pauses, RunSummary? lastRun, DateTimeOffset now)

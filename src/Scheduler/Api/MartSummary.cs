@@ -41,6 +41,12 @@ public sealed record MartSummary(
     /// <summary>Who paused the mart, while paused.</summary>
     public string? PausedBy { get; init; }
 
+    /// <summary><c>DependsOn</c>: the marts this one runs after (those of the definition in force).</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
+    /// <summary>The marts that name this one in their <c>DependsOn</c>.</summary>
+    public IReadOnlyList<string> Dependants { get; init; } = [];
+
     /// <summary>What is wrong with the current definition; empty when valid.</summary>
     public IReadOnlyList<MartProblem> Problems { get; init; } = [];
 }

@@ -22,7 +22,7 @@ public static class CommandLine
     public static IReadOnlyList<CliCommand> Commands { get; } =
     [
         new("serve", "serve [--Key=value ...]     run the service: Hangfire server, dashboard, API (the default)", ServeAsync),
-        new("validate", "validate [--Key=value ...]  check configuration, SQL files and cron; print each mart's statements and next fire times", ValidateAsync),
+        new("validate", "validate [--Key=value ...]  check configuration, SQL files and cron; print the marts in dependency order with their statements and next fire times", ValidateAsync),
         new("split", "split FILE                  print FILE's statements as a JSON array of strings", SplitAsync),
         new("trigger", "trigger MART                start a run now (same rules as Run now) and print its run id", TriggerCommand.RunAsync),
         new("hash-password", "hash-password               read a password from stdin, print a hash for Security:Users:<user>:PasswordHash", HashPasswordCommand.RunAsync),
@@ -100,7 +100,8 @@ public static class CommandLine
         var loader = new MartSqlLoader();
         var now = TimeProvider.System.GetUtcNow();
         await context.Out.WriteLineAsync($"Configuration is valid: {result.Marts.Count} mart(s), SQL root '{result.SqlRoot}'.").ConfigureAwait(false);
-        foreach (var mart in result.Marts)
+        // Dependency order: every mart after the marts it depends on, as their runs follow each other for a date.
+        foreach (var mart in Marts.Dependencies.MartGraph.Order(result.Marts))
         {
             IReadOnlyList<string> statements;
             try
@@ -128,6 +129,11 @@ public static class CommandLine
                     .Take(3)
                     .Select(t => TimeZoneInfo.ConvertTime(new DateTimeOffset(t, TimeSpan.Zero), mart.TimeZone).ToString("yyyy-MM-dd HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture));
                 line.Append(System.Globalization.CultureInfo.InvariantCulture, $"cron '{mart.Cron}' in {mart.TimeZone.Id}, next: {string.Join(", ", fires)}");
+            }
+
+            if (mart.DependsOn.Count > 0)
+            {
+                line.Append(System.Globalization.CultureInfo.InvariantCulture, $", depends on {string.Join(", ", mart.DependsOn)}");
             }
 
             await context.Out.WriteLineAsync(line.ToString()).ConfigureAwait(false);

@@ -49,6 +49,9 @@ public static class MartsDashboard
             (context, services, cancellationToken) => RunCommands.CancelAsync(context, services.GetRequiredService<IRunTrigger>(), cancellationToken)));
         routes.Add($"/marts/{MartPattern}/run", new DashboardCommandDispatcher(RunCommands.ReadOnlyMessage,
             (context, services, cancellationToken) => RunCommands.RunNowAsync(context, services.GetRequiredService<IRunTrigger>(), cancellationToken)));
+        routes.Add("/marts/graph", new AsyncPageDispatcher<GraphPage.Model>(LoadMartsGraphAsync, model => new GraphPage(model), "Graph"));
+        routes.Add($"/marts/{MartPattern}/run-downstream", new DashboardCommandDispatcher(RunCommands.ReadOnlyMessage,
+            (context, services, cancellationToken) => DependencyCommands.RunWithDownstreamAsync(context, services.GetRequiredService<IRunTrigger>(), cancellationToken)));
         routes.Add($"/marts/{MartPattern}/pause", new DashboardCommandDispatcher(PauseCommands.ReadOnlyMessage, PauseCommands.PauseMartAsync));
         routes.Add($"/marts/{MartPattern}/resume", new DashboardCommandDispatcher(PauseCommands.ReadOnlyMessage, PauseCommands.ResumeMartAsync));
         // '_' cannot start a mart name, so these never shadow a mart's routes.
@@ -65,11 +68,23 @@ public static class MartsDashboard
         return new MartsPage.Model(MartSummaries.Build(snapshot, pauses, lastRuns, now), pauses.Global, snapshot.GlobalProblems, now);
     }
 
+    private static async Task<GraphPage.Model?> LoadMartsGraphAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var marts = await LoadMartsAsync(context, services, cancellationToken).ConfigureAwait(false);
+        return new GraphPage.Model(marts!.Marts, marts.Now);
+    }
+
     private static async Task<RunPage.Model?> LoadRunAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
         var runId = Guid.Parse(context.UriMatch.Groups["runId"].Value);
         var run = await services.GetRequiredService<IRunLedger>().GetAsync(runId, cancellationToken).ConfigureAwait(false);
-        return run is null ? null : new RunPage.Model(run.Redacted(), services.GetRequiredService<TimeProvider>().GetUtcNow());
+        if (run is null)
+        {
+            return null;
+        }
+
+        var downstream = await services.GetRequiredService<IRunLedger>().ListDownstreamOfAsync(runId, cancellationToken).ConfigureAwait(false);
+        return new RunPage.Model(run.Redacted(), services.GetRequiredService<TimeProvider>().GetUtcNow()) { DownstreamRuns = downstream };
     }
 
     private static async Task<RunsPage.Model?> LoadRunsAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)

@@ -34,7 +34,7 @@ internal sealed class MartsPage(MartsPage.Model model) : RazorPage
             {PauseBanner(model.GlobalPause, Url.To("/marts/_all/resume"), IsReadOnly)}
             <p class="text-muted">Each mart is one SQL file run as a single Redshift batch. Definitions and SQL are reloaded
             while the service runs. A paused mart starts no scheduled run; Run now still works.
-            <a href="{E(Url.To("/marts/runs"))}">All runs</a></p>
+            <a href="{E(Url.To("/marts/runs"))}">All runs</a> · <a class="graph-link" href="{E(Url.To("/marts/graph"))}">Dependency graph</a></p>
             {CommandScript}
             """);
         foreach (var problem in model.GlobalProblems)
@@ -63,6 +63,29 @@ internal sealed class MartsPage(MartsPage.Model model) : RazorPage
         html.Append("</div></div>");
         WriteLiteral(html.ToString());
     }
+
+    /// <summary>The mart's upstreams and dependants, linked to their rows.</summary>
+    private static string DependencyNote(MartSummary mart)
+    {
+        static string Links(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"""<a href="#mart-{E(n)}">{E(n)}</a>"""));
+        var note = new StringBuilder();
+        if (mart.DependsOn.Count > 0)
+        {
+            note.Append(CultureInfo.InvariantCulture, $"""<br><small class="mart-upstreams">after: {Links(mart.DependsOn)}</small>""");
+        }
+
+        if (mart.Dependants.Count > 0)
+        {
+            note.Append(CultureInfo.InvariantCulture, $"""<br><small class="mart-dependants">before: {Links(mart.Dependants)}</small>""");
+        }
+
+        return note.ToString();
+    }
+
+    /// <summary>"Run with downstream" (a manual run whose success starts the dependants), for a mart that has dependants.</summary>
+    private string RunWithDownstreamButton(MartSummary mart, string runDisabled) => mart.Dependants.Count == 0
+        ? ""
+        : $"""<button type="button" class="btn btn-sm btn-default run-downstream"{runDisabled}data-scheduler-command="{E(Url.To($"/marts/{Uri.EscapeDataString(mart.Name)}/run-downstream"))}" title="Run now; when it succeeds, {E(string.Join(", ", mart.Dependants))} run for the same date">Run with downstream</button> """;
 
     private string Disabled(string why) => IsReadOnly ? $""" disabled="disabled" title="{E(why)}" """ : " ";
 
@@ -113,13 +136,13 @@ internal sealed class MartsPage(MartsPage.Model model) : RazorPage
             ? $"""<br><small class="text-warning paused-note">Paused{(mart.PausedAt is { } at ? " since " + E(Utc(at)) : "")}{(mart.PausedBy is null ? "" : " by " + E(mart.PausedBy))}: no scheduled run starts; Run now still works.</small>"""
             : "";
         html.Append(CultureInfo.InvariantCulture, $"""
-            <tr data-mart="{E(mart.Name)}" data-status="{E(mart.Status.ToString().ToLowerInvariant())}" data-paused="{(mart.Paused ? "true" : "false")}" class="{(mart.Status == MartStatus.Invalid ? "danger" : mart.Status == MartStatus.Stale ? "warning" : "")}">
-            <td><strong>{E(mart.Name)}</strong>{labels}<br><small class="text-muted">{E(mart.SqlFile ?? "")}{(mart.Source.StartsWith("Marts:", StringComparison.Ordinal) ? "" : " · " + E(mart.Source))}</small>{pausedNote}</td>
+            <tr id="mart-{E(mart.Name)}" data-mart="{E(mart.Name)}" data-status="{E(mart.Status.ToString().ToLowerInvariant())}" data-paused="{(mart.Paused ? "true" : "false")}" class="{(mart.Status == MartStatus.Invalid ? "danger" : mart.Status == MartStatus.Stale ? "warning" : "")}">
+            <td><strong>{E(mart.Name)}</strong>{labels}<br><small class="text-muted">{E(mart.SqlFile ?? "")}{(mart.Source.StartsWith("Marts:", StringComparison.Ordinal) ? "" : " · " + E(mart.Source))}</small>{pausedNote}{DependencyNote(mart)}</td>
             <td>{E(mart.Schedule)}{cron}</td>
             <td>{E(mart.TimeZone ?? "–")}</td>
             <td>{nextCell}</td>
             <td>{lastCell}</td>
-            <td class="text-right" style="white-space:nowrap"><button type="button" class="btn btn-sm btn-primary run-now"{runDisabled}data-scheduler-command="{E(Url.To($"/marts/{name}/run"))}">Run now</button> {pauseButton}</td>
+            <td class="text-right" style="white-space:nowrap"><button type="button" class="btn btn-sm btn-primary run-now"{runDisabled}data-scheduler-command="{E(Url.To($"/marts/{name}/run"))}">Run now</button> {RunWithDownstreamButton(mart, runDisabled)}{pauseButton}</td>
             </tr>
             """);
         if (mart.Problems.Count > 0)

@@ -14,7 +14,11 @@ namespace Scheduler.Dashboard;
 /// </summary>
 internal sealed class RunPage(RunPage.Model model) : RazorPage
 {
-    public sealed record Model(RunRecord Run, DateTimeOffset Now);
+    public sealed record Model(RunRecord Run, DateTimeOffset Now)
+    {
+        /// <summary>The runs this one started or skipped (those naming it in their upstream runs).</summary>
+        public IReadOnlyList<RunSummary> DownstreamRuns { get; init; } = [];
+    }
 
     public override void Execute()
     {
@@ -78,7 +82,7 @@ internal sealed class RunPage(RunPage.Model model) : RazorPage
             """);
     }
 
-    private static void AppendDetails(StringBuilder html, RunRecord run)
+    private void AppendDetails(StringBuilder html, RunRecord run)
     {
         html.Append(CultureInfo.InvariantCulture, $"""
             <h3>Details</h3><dl class="dl-horizontal run-details">
@@ -95,6 +99,22 @@ internal sealed class RunPage(RunPage.Model model) : RazorPage
         if (run.FailedStatementIndex is { } failed)
         {
             html.Append(CultureInfo.InvariantCulture, $"""<dt>Failed statement</dt><dd>{failed.ToString(CultureInfo.InvariantCulture)}</dd>""");
+        }
+
+        if (run.UpstreamRunIds.Count > 0)
+        {
+            html.Append("""<dt>Upstream runs</dt><dd class="upstream-runs">""");
+            html.Append(string.Join(", ", run.UpstreamRunIds.Select(id =>
+                $"""<a class="upstream-run" href="{E(Url.To($"/marts/runs/{id:D}"))}">{E(id.ToString("D"))}</a>""")));
+            html.Append("</dd>");
+        }
+
+        if (model.DownstreamRuns.Count > 0)
+        {
+            html.Append("""<dt>Downstream runs</dt><dd class="downstream-runs">""");
+            html.Append(string.Join("<br>", model.DownstreamRuns.Select(r =>
+                $"""{StatusLabel(r.Status)} <a class="downstream-run" href="{E(Url.To($"/marts/runs/{r.RunId:D}"))}">{E(r.Mart)}</a> <small class="text-muted">{E(r.RunId.ToString("D"))}</small>""")));
+            html.Append("</dd>");
         }
 
         html.Append("</dl>");

@@ -127,5 +127,17 @@ internal static class SchedulerMigrations
             WHERE slot_key IS NOT NULL AND status IN ('Queued', 'Submitting', 'Running', 'Cancelling');
         CREATE INDEX runs_queued_deadline ON {schema}.runs (deadline_at) WHERE status = 'Queued';
         """,
+
+        // 6: dependencies. `propagated_at` is set once an ended run's dependants were handled (started, skipped, or not
+        // due): the dependency sweep re-drives ended runs with `downstream` and no `propagated_at`, so a crash between a
+        // run's end and its dependants' reservation loses nothing (their trigger keys make a second pass a no-op). Runs
+        // that ended before this migration count as handled. The GIN index finds a run's downstream runs.
+        $"""
+        ALTER TABLE {schema}.runs ADD COLUMN propagated_at timestamptz;
+        UPDATE {schema}.runs SET propagated_at = coalesce(completed_at, updated_at)
+         WHERE status NOT IN ('Queued', 'Submitting', 'Running', 'Cancelling');
+        CREATE INDEX runs_unpropagated ON {schema}.runs (completed_at) WHERE downstream AND propagated_at IS NULL;
+        CREATE INDEX runs_upstream_run_ids ON {schema}.runs USING gin (upstream_run_ids);
+        """,
     ];
 }

@@ -5,6 +5,7 @@ using Scheduler.Alerts;
 using Scheduler.Api;
 using Scheduler.Database;
 using Scheduler.Dashboard;
+using Scheduler.Dependencies;
 using Scheduler.Marts;
 using Scheduler.Redshift;
 using Scheduler.Runs;
@@ -50,6 +51,7 @@ public static class SchedulerApplication
         services.AddRuns(configuration);
         services.AddLiveMarts();
         services.AddRunWatching(configuration);
+        services.AddDependencies();
 
         var app = builder.Build();
         ValidateOptions(app.Services);

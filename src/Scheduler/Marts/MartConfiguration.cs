@@ -61,7 +61,7 @@ public static partial class MartConfiguration
         "SqlFile", "Cron", "TimeZone", "Timeout", "Poll", "Poll:InitialInterval", "Poll:MaxInterval", "Enabled",
         "Redshift", "Redshift:WorkgroupName", "Redshift:ClusterIdentifier", "Redshift:Database", "Redshift:DbUser",
         "Redshift:SecretArn", "Parameters", "MaxActiveRuns", "CatchUp", "MaxCatchUp", "Retry", "Retry:Attempts", "Retry:Delay",
-        "Retry:OnErrors",
+        "Retry:OnErrors", "DependsOn",
         // Read by Scheduler.Alerts.AlertConfiguration.
         "Alerts", "Alerts:WebhookUrl",
     };
@@ -153,6 +153,7 @@ public static partial class MartConfiguration
         }
 
         entries = MergeDuplicates(entries);
+        entries = CheckDependencies(entries);
         var marts = entries.Where(e => e.Definition is not null).Select(e => e.Definition!).ToList();
         var problems = globalProblems.Concat(entries.SelectMany(e => e.Problems)).ToList();
         return new MartConfigurationResult(marts, problems, sqlRoot) { Entries = entries, GlobalProblems = globalProblems };
@@ -411,6 +412,7 @@ public static partial class MartConfiguration
 
         var maxCatchUp = ReadInt(section, "MaxCatchUp", DefaultMaxCatchUp, 1, MaxMaxCatchUp, prefix, problems);
         var retry = ReadRetry(section, prefix, problems);
+        var dependsOn = ReadDependsOn(section, prefix, problems);
 
         problems = [.. problems.Select(p => p with { Mart = name })];
         if (problems.Count > before)
@@ -428,6 +430,7 @@ public static partial class MartConfiguration
             CatchUp = catchUp,
             MaxCatchUp = maxCatchUp!.Value,
             Retry = retry!,
+            DependsOn = dependsOn,
         };
         return new MartEntry(name, prefix, definition, [], shownSqlFile, cron);
     }
@@ -435,7 +438,66 @@ public static partial class MartConfiguration
     private static bool IsListOrParameterKey(string key) =>
         (key.StartsWith("Parameters:", StringComparison.OrdinalIgnoreCase) && key.IndexOf(':', "Parameters:".Length) < 0)
         || (key.StartsWith("Retry:OnErrors:", StringComparison.OrdinalIgnoreCase)
-            && int.TryParse(key.AsSpan("Retry:OnErrors:".Length), NumberStyles.None, CultureInfo.InvariantCulture, out _));
+            && int.TryParse(key.AsSpan("Retry:OnErrors:".Length), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        || (key.StartsWith("DependsOn:", StringComparison.OrdinalIgnoreCase)
+            && int.TryParse(key.AsSpan("DependsOn:".Length), NumberStyles.None, CultureInfo.InvariantCulture, out _));
+
+    /// <summary>
+    /// <c>DependsOn</c>: a list (<c>DependsOn:0</c>, <c>DependsOn:1</c>; in a definition file a JSON array), or one name
+    /// as a plain value (an environment variable). Names are checked against each other by <see cref="CheckDependencies"/>.
+    /// </summary>
+    private static List<string> ReadDependsOn(IConfiguration section, string prefix, List<ConfigurationProblem> problems)
+    {
+        var names = new List<string>();
+        var children = section.GetSection("DependsOn").GetChildren().ToList();
+        var values = children.Count > 0
+            ? children.Select(c => (Key: $"{prefix}:DependsOn:{c.Key}", c.Value, Nested: c.GetChildren().Any()))
+            : section["DependsOn"] is { Length: > 0 } single ? [($"{prefix}:DependsOn", (string?)single, false)] : [];
+        foreach (var (key, value, nested) in values)
+        {
+            if (nested || string.IsNullOrWhiteSpace(value) || !SafeName().IsMatch(value.Trim()))
+            {
+                problems.Add(new(key, value, "the name of a mart this one reads from (in JSON: \"DependsOn\": [\"orders_clean\"])"));
+            }
+            else if (!names.Contains(value.Trim(), StringComparer.Ordinal))
+            {
+                names.Add(value.Trim());
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// Checks every valid mart's <c>DependsOn</c> against the others: an unknown name, the mart itself or a cycle makes
+    /// the mart invalid (so a live reload keeps its last valid version in force), with a problem naming the cycle.
+    /// </summary>
+    private static List<MartEntry> CheckDependencies(List<MartEntry> entries)
+    {
+        var known = entries.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        var problems = Dependencies.MartGraph.FindProblems(
+            [.. entries.Where(e => e.Definition is not null).Select(e => (e.Name, e.Definition!.DependsOn))], known);
+        if (problems.Count == 0)
+        {
+            return entries;
+        }
+
+        return [.. entries.Select(e => problems.TryGetValue(e.Name, out var found) && e.Definition is not null
+            ? e with { Definition = null, Problems = [.. e.Problems, .. found.Select(p => ToConfigurationProblem(e.Name, e.Source, p))] }
+            : e)];
+    }
+
+    /// <summary>A <see cref="Dependencies.DependencyProblem"/> as a problem of the mart's <c>DependsOn</c> key.</summary>
+    internal static ConfigurationProblem ToConfigurationProblem(string mart, string source, Dependencies.DependencyProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var key = problem.Index is { } index ? $"{source}:DependsOn:{index.ToString(CultureInfo.InvariantCulture)}" : $"{source}:DependsOn";
+        return new ConfigurationProblem(key, problem.Value, problem.Expected)
+        {
+            Mart = mart,
+            File = source.StartsWith("Marts:", StringComparison.Ordinal) ? null : source,
+        };
+    }
 
     private static Dictionary<string, string> ReadParameters(IConfiguration section, string prefix, List<ConfigurationProblem> problems)
     {

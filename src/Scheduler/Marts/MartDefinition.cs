@@ -47,6 +47,9 @@ public sealed record MartDefinition(
     /// <summary><c>Retry:*</c>: retries of Failed, TimedOut and Lost runs.</summary>
     public MartRetryPolicy Retry { get; init; } = MartRetryPolicy.None;
 
+    /// <summary><c>DependsOn</c>: the marts this one reads from; it runs after all of them succeeded for a logical date.</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
     /// <summary>
     /// Equal when every setting is: the live catalog compares each reload with what it holds, and a change it cannot see
     /// (a list compared by reference) would raise a change on every rescan.
@@ -63,7 +66,8 @@ public sealed record MartDefinition(
         && StatementParameters.Count == other.StatementParameters.Count
         && StatementParameters.Zip(other.StatementParameters).All(pair => pair.First.SequenceEqual(pair.Second))
         && Retry.Attempts == other.Retry.Attempts && Retry.Delay == other.Retry.Delay
-        && Retry.OnErrors.Select(r => r.ToString()).SequenceEqual(other.Retry.OnErrors.Select(r => r.ToString()));
+        && Retry.OnErrors.Select(r => r.ToString()).SequenceEqual(other.Retry.OnErrors.Select(r => r.ToString()))
+        && DependsOn.SequenceEqual(other.DependsOn, StringComparer.Ordinal);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Name, SqlPath, Cron, Timeout, Target, MaxActiveRuns, Parameters.Count);

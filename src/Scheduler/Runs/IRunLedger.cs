@@ -18,4 +18,10 @@ public interface IRunLedger
 
     /// <summary>The mart's active run (Submitting, Running or Cancelling), or null.</summary>
     Task<RunRecord?> GetActiveAsync(string mart, CancellationToken cancellationToken);
+
+    /// <summary>The newest Succeeded run of <paramref name="mart"/> for exactly this logical date, or null.</summary>
+    Task<RunSummary?> GetLatestSucceededAsync(string mart, DateTimeOffset logicalDate, CancellationToken cancellationToken);
+
+    /// <summary>The runs started (or skipped) because of this one: those naming it in <c>upstreamRunIds</c>, oldest first.</summary>
+    Task<IReadOnlyList<RunSummary>> ListDownstreamOfAsync(Guid runId, CancellationToken cancellationToken);
 }

@@ -15,6 +15,9 @@ internal sealed class RunFaultPoints(IOptions<RunsOptions> options)
     /// <summary>A poll job started on an active run and has not called DescribeStatement yet.</summary>
     public const string DuringPoll = "DuringPoll";
 
+    /// <summary>A run ended (its terminal status is stored) and its dependants are not started or skipped yet.</summary>
+    public const string BeforePropagate = "BeforePropagate";
+
     private readonly HashSet<string> _points = (options.Value.TestingBlockAt ?? "")
         .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .ToHashSet(StringComparer.Ordinal);

@@ -373,6 +373,67 @@ public sealed class RunLedger : IRunLedger
             cancellationToken);
 
     /// <summary>
+    /// Ended runs that start dependants (<c>downstream</c>) and whose dependants were not handled yet, ended between
+    /// <paramref name="endedAfter"/> and <paramref name="endedBefore"/>, oldest first: what the dependency sweep re-drives.
+    /// </summary>
+    internal Task<List<RunRecord>> ListUnpropagatedAsync(DateTimeOffset endedAfter, DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(
+            $"""
+            SELECT {Columns} FROM {_table}
+            WHERE downstream AND propagated_at IS NULL AND status NOT IN {ActiveList}
+              AND completed_at >= @after AND completed_at < @before
+            ORDER BY completed_at
+            LIMIT @limit
+            """,
+            ReadRecord,
+            command =>
+            {
+                command.Parameters.AddWithValue("after", endedAfter);
+                command.Parameters.AddWithValue("before", endedBefore);
+                command.Parameters.AddWithValue("limit", limit);
+            },
+            cancellationToken);
+
+    /// <summary>Records that the ended run's dependants were handled (started, skipped or not due); idempotent.</summary>
+    internal async Task MarkPropagatedAsync(Guid runId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"UPDATE {_table} SET propagated_at = @now WHERE run_id = @id AND propagated_at IS NULL AND status NOT IN {ActiveList}");
+        command.Parameters.AddWithValue("id", runId);
+        command.Parameters.AddWithValue("now", now);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<RunSummary?> GetLatestSucceededAsync(string mart, DateTimeOffset logicalDate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mart);
+        var runs = await QueryAsync(
+            $"""
+            SELECT {SummaryColumns} FROM {_table}
+            WHERE mart = @mart AND logical_date = @logical AND status = '{RunStatus.Succeeded}'
+            ORDER BY created_at DESC, run_id DESC
+            LIMIT 1
+            """,
+            ReadSummary,
+            command =>
+            {
+                command.Parameters.AddWithValue("mart", mart);
+                command.Parameters.AddWithValue("logical", logicalDate.ToUniversalTime());
+            },
+            cancellationToken).ConfigureAwait(false);
+        return runs.Count == 0 ? null : runs[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RunSummary>> ListDownstreamOfAsync(Guid runId, CancellationToken cancellationToken) =>
+        await QueryAsync(
+            $"SELECT {SummaryColumns} FROM {_table} WHERE upstream_run_ids @> ARRAY[@id]::uuid[] ORDER BY created_at, run_id LIMIT 100",
+            ReadSummary,
+            command => command.Parameters.AddWithValue("id", runId),
+            cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
     /// Every active run with a statement id, with how long its mart's recent successful runs took (median of the last
     /// five), for the watcher.
     /// </summary>

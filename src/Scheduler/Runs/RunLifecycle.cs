@@ -226,6 +226,13 @@ public sealed partial class RunLifecycle(
         return granted.Count;
     }
 
+    /// <summary>
+    /// Records that an ended run's dependants were handled (started, skipped, or not due), so the dependency sweep
+    /// leaves it alone. Bookkeeping, not a state change: the run's status and version stay as they are.
+    /// </summary>
+    public Task MarkPropagatedAsync(Guid runId, CancellationToken cancellationToken) =>
+        ledger.MarkPropagatedAsync(runId, timeProvider.GetUtcNow(), cancellationToken);
+
     /// <summary>The one place a run's next job is scheduled (its poll attempt was moved by the same write).</summary>
     private void Schedule(RunRecord run, RunStep step, DateTimeOffset now)
     {

@@ -112,6 +112,34 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_PrintsMartsInDependencyOrder_AndRefusesACycleNamingIt()
+    {
+        var ordered = BaseArgs("validate").Concat(
+        [
+            "--Marts:report:SqlFile=good.sql", "--Marts:report:DependsOn:0=clean",
+            "--Marts:clean:SqlFile=good.sql", "--Marts:clean:DependsOn:0=raw",
+            "--Marts:raw:SqlFile=good.sql",
+        ]).ToArray();
+        var cyclic = BaseArgs("validate").Concat(
+        [
+            "--Marts:a:SqlFile=good.sql", "--Marts:a:DependsOn:0=b",
+            "--Marts:b:SqlFile=good.sql", "--Marts:b:DependsOn:0=a",
+        ]).ToArray();
+
+        var (okCode, output, _) = await RunAsync(ordered);
+        var (cycleCode, _, error) = await RunAsync(cyclic);
+
+        Assert.Equal(0, okCode);
+        var marts = output.Split('\n').Where(l => l.Length > 0 && !l.StartsWith(' ') && !l.StartsWith("Configuration", StringComparison.Ordinal))
+            .Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]).ToList();
+        Assert.Equal(["raw", "clean", "report"], marts);
+        Assert.Contains(output.Split('\n'), l => l.StartsWith("report:", StringComparison.Ordinal) && l.Contains("depends on clean", StringComparison.Ordinal));
+        Assert.Equal(1, cycleCode);
+        Assert.Contains("a → b → a", error, StringComparison.Ordinal);
+        Assert.Contains("Marts:a:DependsOn", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_ExitsOneNamingEveryMistake_WhenConfigurationHasSeveral()
     {
         var args = BaseArgs("validate").Concat(

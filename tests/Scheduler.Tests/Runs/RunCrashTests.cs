@@ -104,6 +104,42 @@ public sealed class RunCrashTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Dependant_RunsExactlyOnce_WhenKilledRightAfterItsUpstreamSucceeded()
+    {
+        await using var harness = await RunHarness.StartAsync("crash_deps",
+            new Dictionary<string, string>
+            {
+                ["up"] = "INSERT INTO run_marks (note) VALUES ('up');",
+                ["down"] = "INSERT INTO run_marks (note) VALUES ('down');",
+            },
+            new Dictionary<string, string?>(FastRecovery) { ["Marts:down:DependsOn:0"] = "up" }, startScheduler: false);
+        RunRecord run;
+        // The doomed process's own sweep waits a day: only the job can handle the run there, and it stops at the point.
+        using (var doomed = await SchedulerProcess.StartAsync(harness,
+            new Dictionary<string, string?> { ["Runs:TestingBlockAt"] = "BeforePropagate", ["Runs:RecoveryGrace"] = "1.00:00:00" }))
+        {
+            var started = await harness.Trigger.TriggerAsync("up", new RunRequest(RunTrigger.Manual) { Downstream = true }, CancellationToken.None);
+            run = started.Run!;
+            await doomed.WaitForLineAsync(l => l == $"FAULT-POINT BeforePropagate {run.RunId}", TimeSpan.FromSeconds(90));
+            doomed.Kill();
+        }
+
+        Assert.Equal(RunStatus.Succeeded, (await harness.Ledger.GetAsync(run.RunId, CancellationToken.None))!.Status);
+        Assert.Empty(await harness.Ledger.ListAsync("down", null, 10, CancellationToken.None)); // its success is stored, the dependant is not
+
+        using var fresh = await SchedulerProcess.StartAsync(harness);
+        var down = await Dependencies.DependencyRunTests.WaitForOnlyRunAsync(harness, "down");
+        await Marts.Eventually.HoldsAsync(async () => await Dependencies.DependencyRunTests.UnhandledAsync(harness) == 0, "every ended run handled",
+            TimeSpan.FromSeconds(60));
+
+        Assert.True(down.Status == RunStatus.Succeeded, $"{down.Status}: {down.Error}");
+        Assert.Equal([run.RunId], down.UpstreamRunIds);
+        Assert.Single(await harness.Ledger.ListAsync("down", null, 10, CancellationToken.None));
+        Assert.Equal(1, Assert.Single(await harness.SubmissionsAsync(down)).Executions);
+        Assert.Equal(1, await harness.ScalarAsync("SELECT count(*) FROM run_marks WHERE note = 'down'"));
+    }
+
+    [Fact]
     public async Task KilledJob_IsRunAgainByHangfireItself_WithinTheInvisibilityTimeout_WhenRunRecoveryIsOff()
     {
         var settings = new Dictionary<string, string?>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Scheduler.Marts.Dependencies;
 
 namespace Scheduler.Marts.Live;
 
@@ -99,7 +100,44 @@ public sealed partial class LiveMartCatalog : IMartCatalog
             marts.Add(new MartState(entry.Name, entry.Source, inForce, entry.Problems, entry.SqlFile, entry.Cron));
         }
 
+        RefuseNewCycles(marts, result.Entries, previous);
         return new MartCatalogSnapshot(version, marts, [], now);
+    }
+
+    /// <summary>
+    /// A reload checked each new definition's <c>DependsOn</c> against the other new ones; here it is checked against
+    /// what is really in force, stale definitions included. A new definition that would close a cycle (or name a mart
+    /// that no longer exists) is refused like any invalid one: the mart's last valid version stays in force.
+    /// </summary>
+    private static void RefuseNewCycles(List<MartState> marts, IReadOnlyList<MartEntry> entries, Dictionary<string, MartState> previous)
+    {
+        var isNew = entries.Where(e => e.Definition is not null).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        var known = marts.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        for (var round = 0; round <= marts.Count; round++)
+        {
+            var problems = MartGraph.FindProblems(
+                [.. marts.Where(m => m.Definition is not null).Select(m => (m.Name, m.Definition!.DependsOn))], known);
+            var refused = false;
+            for (var index = 0; index < marts.Count; index++)
+            {
+                var mart = marts[index];
+                if (isNew.Contains(mart.Name) && problems.TryGetValue(mart.Name, out var found))
+                {
+                    isNew.Remove(mart.Name);
+                    marts[index] = mart with
+                    {
+                        Definition = previous.GetValueOrDefault(mart.Name)?.Definition,
+                        Problems = [.. mart.Problems, .. found.Select(p => MartConfiguration.ToConfigurationProblem(mart.Name, mart.Source, p))],
+                    };
+                    refused = true;
+                }
+            }
+
+            if (!refused)
+            {
+                return;
+            }
+        }
     }
 
     private static bool SameContent(MartCatalogSnapshot a, MartCatalogSnapshot b) =>
