@@ -111,5 +111,10 @@ internal static class SchedulerMigrations
         CREATE INDEX runs_retry_of ON {schema}.runs (retry_of) WHERE retry_of IS NOT NULL;
         CREATE INDEX runs_backfill ON {schema}.runs (backfill_id) WHERE backfill_id IS NOT NULL;
         """,
+
+        // 5: retries. Recovery looks for ended runs whose retry is due and not yet reserved; only retried runs have retry_at.
+        $"""
+        CREATE INDEX runs_retry_due ON {schema}.runs (retry_at) WHERE retry_at IS NOT NULL;
+        """,
     ];
 }

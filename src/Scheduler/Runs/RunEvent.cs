@@ -54,4 +54,6 @@ public sealed record RunEvent
     public static RunEvent StepOverdue(DateTimeOffset dueBefore) => new(RunEventKind.StepOverdue) { At = dueBefore };
 
     public static RunEvent PollRequested() => new(RunEventKind.PollRequested);
+
+    public static RunEvent RetryAbandoned(string reason) => new(RunEventKind.RetryAbandoned) { Error = reason };
 }

@@ -44,4 +44,7 @@ public enum RunEventKind
 
     /// <summary>Poll now rather than at the pending poll's time (the watcher hands a FAILED statement over).</summary>
     PollRequested,
+
+    /// <summary>The retry due for an ended run will not be made (its mart is gone, disabled or paused): the outcome is final.</summary>
+    RetryAbandoned,
 }

@@ -146,6 +146,9 @@ public sealed partial class RunLifecycle(
                 }
 
                 break;
+            case RunStepKind.Retry:
+                jobs.Schedule<RetryRunJob>(job => job.RetryAsync(runId, CancellationToken.None), delay);
+                break;
         }
     }
 
@@ -155,10 +158,18 @@ public sealed partial class RunLifecycle(
         {
             var delay = run.StatementFinishedAt is { } finished ? (now - finished).TotalMilliseconds : (double?)null;
             LogEnded(logger, run.RunId, run.Status, delay, run.Error);
+            if (run.RetryAt is { } retryAt)
+            {
+                LogRetryDue(logger, run.RunId, run.Attempt + 1, retryAt);
+            }
         }
         else if (notice == RunNotice.Unconfirmed)
         {
             LogUnconfirmed(logger, run.RunId, run.StatementId, run.StatusReason);
+        }
+        else if (notice == RunNotice.RetryAbandoned)
+        {
+            LogRetryAbandoned(logger, run.RunId, run.StatusReason);
         }
 
         foreach (var observer in _observers)
@@ -180,6 +191,9 @@ public sealed partial class RunLifecycle(
                         break;
                     case RunNotice.Unconfirmed:
                         observer.OutcomeUnconfirmed(run);
+                        break;
+                    case RunNotice.RetryAbandoned:
+                        observer.RetryAbandoned(run);
                         break;
                 }
             }
@@ -208,8 +222,14 @@ public sealed partial class RunLifecycle(
         Message = "Run {RunId} ended {Status} (detected {DetectionDelayMs} ms after Redshift's UpdatedAt): {Error}")]
     private static partial void LogEnded(ILogger logger, Guid runId, RunStatus status, double? detectionDelayMs, string? error);
 
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Run {RunId} will be retried (attempt {Attempt}) at {RetryAt:O}")]
+    private static partial void LogRetryDue(ILogger logger, Guid runId, int attempt, DateTimeOffset retryAt);
+
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Run {RunId} (statement {StatementId}): outcome unconfirmed: {Reason}")]
     private static partial void LogUnconfirmed(ILogger logger, Guid runId, string? statementId, string? reason);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Run {RunId}: its retry is not made: {Reason}")]
+    private static partial void LogRetryAbandoned(ILogger logger, Guid runId, string? reason);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Run {RunId} changed, but observer {Observer} failed")]
     private static partial void LogObserverFailed(ILogger logger, Exception exception, Guid runId, string observer);

@@ -30,7 +30,7 @@ public sealed class RunMetrics : IRunObserver, IDisposable
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _started = _meter.CreateCounter<long>("scheduler.runs.started", "{run}",
-            "Runs reserved (status Submitting), by mart and trigger.");
+            "Runs reserved (status Submitting), by mart and trigger (retries: trigger retry).");
         _completed = _meter.CreateCounter<long>("scheduler.runs.completed", "{run}",
             "Runs that reached a terminal status (Succeeded, Failed, Cancelled, TimedOut, Lost, Skipped), by mart, trigger and status.");
         _duration = _meter.CreateHistogram("scheduler.run.duration", "s",
@@ -95,8 +95,10 @@ public sealed class RunMetrics : IRunObserver, IDisposable
             run.CompletedAt is { } completed && run.StatementFinishedAt is { } finished ? completed - finished : null);
     }
 
-    /// <summary>The contract's name of a trigger: <c>cron</c> or <c>manual</c>.</summary>
-    public static string TriggerName(RunTrigger trigger) => trigger == RunTrigger.Cron ? "cron" : "manual";
+    /// <summary>The contract's name of a trigger: <c>cron</c>, <c>manual</c>, <c>catchup</c>, <c>backfill</c>, <c>retry</c>, <c>upstream</c>.</summary>
+#pragma warning disable CA1308 // the contract's names are lower case (RunTrigger's JSON names)
+    public static string TriggerName(RunTrigger trigger) => trigger.ToString().ToLowerInvariant();
+#pragma warning restore CA1308
 
     /// <summary>A poll of a run's statement was made.</summary>
     public void Poll(string mart, string result) =>

@@ -13,4 +13,7 @@ internal enum RunNotice
 
     /// <summary>The cancel's outcome is still unconfirmed past the grace (said once per run).</summary>
     Unconfirmed,
+
+    /// <summary>The retry due for an ended run will not be made: its outcome is final now.</summary>
+    RetryAbandoned,
 }
