@@ -15,6 +15,9 @@ internal sealed class RunFaultPoints(IOptions<RunsOptions> options)
     /// <summary>A poll job started on an active run and has not called DescribeStatement yet.</summary>
     public const string DuringPoll = "DuringPoll";
 
+    /// <summary>The write that ended a run and decided its retry is stored; the retry job is not scheduled yet.</summary>
+    public const string AfterRetryDecided = "AfterRetryDecided";
+
     private readonly HashSet<string> _points = (options.Value.TestingBlockAt ?? "")
         .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .ToHashSet(StringComparer.Ordinal);

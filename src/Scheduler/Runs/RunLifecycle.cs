@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Scheduler.Marts;
 using Scheduler.Marts.Parameters;
 using Scheduler.Marts.Scheduling;
@@ -22,10 +23,12 @@ public sealed partial class RunLifecycle(
     IBackgroundJobClient jobs,
     IEnumerable<IRunObserver> observers,
     TimeProvider timeProvider,
-    ILogger<RunLifecycle> logger)
+    ILogger<RunLifecycle> logger,
+    IOptions<RunsOptions>? options = null)
 {
     private const int MaxRaces = 20;
     private readonly IRunObserver[] _observers = [.. observers];
+    private readonly RunFaultPoints _faults = new(options ?? Options.Create(new RunsOptions()));
 
     /// <summary>Applies <paramref name="evt"/> to the run.</summary>
     public async Task<RunEventResult> ApplyAsync(Guid runId, RunEvent evt, CancellationToken cancellationToken)
@@ -54,6 +57,11 @@ public sealed partial class RunLifecycle(
 
             var stored = transition.Next with { Version = run.Version + 1 };
             LogTransition(logger, runId, evt.Kind, run.Status, stored.Status);
+            if (transition.Step.Kind == RunStepKind.Retry)
+            {
+                await _faults.ReachedAsync(RunFaultPoints.AfterRetryDecided, runId, cancellationToken).ConfigureAwait(false);
+            }
+
             Schedule(stored, transition.Step, now);
             Notify(stored, transition.Notice, now);
             return new RunEventResult(true, stored);
