@@ -19,6 +19,7 @@ public sealed partial class MartsPageTests(ChromiumFixture chromium)
     {
         ["sample.sql"] = SampleSql,
         ["slow.sql"] = "/* emulator: sleep=60 */ select 1",
+        ["params.sql"] = "select :region as region, :run_date as run_date;",
     };
 
     private static readonly LocatorAssertionsToHaveAttributeOptions s_long = new() { Timeout = 60_000 };
@@ -52,6 +53,41 @@ public sealed partial class MartsPageTests(ChromiumFixture chromium)
         await page.ScreenshotAsync(new() { Path = marts, FullPage = true });
         var docs = Directory.CreateDirectory(Path.Combine(Artifacts.RepositoryRoot, "docs", "img")).FullName;
         File.Copy(marts, Path.Combine(docs, "marts.png"), overwrite: true);
+    }
+
+    [Fact]
+    public async Task RunForm_StartsARunForTheGivenDateAndParameter_AndNamesABadField()
+    {
+        await using var host = await StartAsync(new Dictionary<string, string?>());
+        await using var context = await NewContextAsync(host);
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("hangfire/marts");
+        var row = page.Locator("tr[data-mart='params']");
+        await row.Locator("details.run-with summary").ClickAsync();
+        var form = row.Locator("form.run-form");
+        await Assertions.Expect(form.Locator("input[name='parameters.region']")).ToHaveValueAsync("eu");
+        await Assertions.Expect(form.Locator("input[name='logicalDate']")).Not.ToHaveValueAsync("");
+
+        await form.Locator("input[name='logicalDate']").FillAsync("yesterday");
+        await form.Locator("button.run-with-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#scheduler-outcome")).ToContainTextAsync("logicalDate: expected");
+
+        await form.Locator("input[name='logicalDate']").FillAsync("2026-12-01T06:00");
+        await form.Locator("input[name='parameters.region']").FillAsync("us");
+        await form.Locator("input[name='downstream']").CheckAsync();
+        await form.Locator("button.run-with-submit").ClickAsync();
+
+        await page.WaitForURLAsync(RunPageUrl(), new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator(".lead .run-status")).ToHaveAttributeAsync("data-status", "Succeeded", s_long);
+        await Assertions.Expect(page.Locator(".run-logical-date")).ToContainTextAsync("2026-12-01 06:00 (+01:00) Europe/Berlin");
+        await Assertions.Expect(page.Locator(".run-logical-date")).ToContainTextAsync("2026-12-01 05:00:00 UTC");
+        await Assertions.Expect(page.Locator("tr[data-parameter='region'] .parameter-value")).ToHaveTextAsync("us");
+        await Assertions.Expect(page.Locator("tr[data-parameter='run_date'] .parameter-value")).ToHaveTextAsync("2026-12-01");
+        await Assertions.Expect(page.Locator(".run-trigger")).ToContainTextAsync("manual");
+        var run = await host.Services.GetRequiredService<IRunLedger>().ListAsync("params", null, 10, CancellationToken.None);
+        Assert.True(Assert.Single(run).Downstream);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts.Screenshots, "run-for-a-date.png"), FullPage = true });
     }
 
     [Fact]
@@ -151,6 +187,11 @@ public sealed partial class MartsPageTests(ChromiumFixture chromium)
         settings["Marts:sample:TimeZone"] = "Europe/Berlin";
         settings["Marts:sample:Poll:InitialInterval"] = "00:00:01";
         settings["Marts:sample:Poll:MaxInterval"] = "00:00:02";
+        settings["Marts:params:SqlFile"] = "params.sql";
+        settings["Marts:params:TimeZone"] = "Europe/Berlin";
+        settings["Marts:params:Parameters:region"] = "eu";
+        settings["Marts:params:Poll:InitialInterval"] = "00:00:01";
+        settings["Marts:params:Poll:MaxInterval"] = "00:00:02";
         settings["Marts:slow:SqlFile"] = "slow.sql";
         settings["Marts:slow:Poll:InitialInterval"] = "00:00:01";
         settings["Marts:slow:Poll:MaxInterval"] = "00:00:02";

@@ -14,11 +14,19 @@ public sealed class FailureAlerts(AlertSettings settings, Scheduler.Marts.IMartC
     /// <summary>The terminal statuses that raise an alert.</summary>
     public static readonly IReadOnlySet<string> AlertingStatuses = new HashSet<string>(StringComparer.Ordinal) { "Failed", "TimedOut", "Lost" };
 
-    /// <summary>Enqueues a webhook delivery when the run ended Failed, TimedOut or Lost and its mart has a webhook.</summary>
+    /// <summary>
+    /// Enqueues a webhook delivery when the run ended Failed, TimedOut or Lost, no retry follows it (its
+    /// <see cref="RunSummary.RetryAt"/> is null: the last attempt), and its mart has a webhook. The alert names the attempts.
+    /// </summary>
     /// <returns>The delivery job's id, or null when nothing was enqueued.</returns>
     public string? RunEnded(RunRecord run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        if (run.RetryAt is not null)
+        {
+            return null; // a retry follows: one alert, after the last attempt
+        }
+
         return RunEnded(run.Mart, run.RunId.ToString("D"), run.Status.ToString(), RunMetrics.TriggerName(run.Trigger), run.Error,
             run.CreatedAt, run.CompletedAt, run.LogicalDate, run.Attempt);
     }
@@ -51,6 +59,9 @@ public sealed class FailureAlerts(AlertSettings settings, Scheduler.Marts.IMartC
     void IRunObserver.RunEnded(RunRecord run) => RunEnded(run);
 
     void IRunObserver.OutcomeUnconfirmed(RunRecord run) => OutcomeUnconfirmed(run);
+
+    // The retry a run was waiting for will not be made: that run was the last attempt after all.
+    void IRunObserver.RetryAbandoned(RunRecord run) => RunEnded(run);
 
     /// <summary>
     /// Enqueues a webhook delivery when <paramref name="status"/> is Failed, TimedOut or Lost and the mart has a webhook.

@@ -8,7 +8,7 @@ namespace Scheduler.Alerts;
 /// <param name="Mart">The mart.</param>
 /// <param name="RunId">The run.</param>
 /// <param name="Status"><c>Failed</c>, <c>TimedOut</c> or <c>Lost</c>.</param>
-/// <param name="Trigger"><c>cron</c> or <c>manual</c>.</param>
+/// <param name="Trigger"><c>cron</c>, <c>manual</c>, <c>catchup</c>, <c>backfill</c>, <c>retry</c> or <c>upstream</c>.</param>
 /// <param name="Error">Redshift's error or the scheduler's explanation.</param>
 /// <param name="CreatedAt">When the run was created.</param>
 /// <param name="CompletedAt">When the terminal status was recorded.</param>

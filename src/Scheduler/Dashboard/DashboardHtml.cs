@@ -80,12 +80,35 @@ internal static class DashboardHtml
         };
     }
 
+    /// <summary>How a run was started, in words: <c>cron</c>, <c>manual</c>, <c>catch-up</c>, <c>backfill</c>, <c>retry #2</c>, <c>upstream</c>.</summary>
+    public static string TriggerText(RunSummary run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return run.Trigger switch
+        {
+            RunTrigger.Cron => "cron",
+            RunTrigger.Manual => "manual",
+            RunTrigger.CatchUp => "catch-up",
+            RunTrigger.Backfill => "backfill",
+            RunTrigger.Retry => string.Create(CultureInfo.InvariantCulture, $"retry #{run.Attempt}"),
+            RunTrigger.Upstream => "upstream",
+            _ => run.Trigger.ToString(),
+        };
+    }
+
+    /// <summary>A run's logical date in its mart's zone (when known) and in UTC, as HTML.</summary>
+    public static string LogicalDateHtml(DateTimeOffset logicalDate, TimeZoneInfo? zone) =>
+        zone is null || zone == TimeZoneInfo.Utc
+            ? $"""<span class="logical-date">{E(Utc(logicalDate))}</span>"""
+            : $"""<span class="logical-date">{E(InZone(logicalDate, zone))} {E(zone.Id)}</span> <small class="text-muted logical-date-utc">{E(Utc(logicalDate))}</small>""";
+
     /// <summary>How long the run has taken: creation to completion, or to now while it is active.</summary>
     public static TimeSpan RunDuration(RunSummary run, DateTimeOffset now) => (run.CompletedAt ?? now) - run.CreatedAt;
 
     /// <summary>
     /// The box that shows a command's outcome and the script behind the command buttons. Buttons post through
-    /// Hangfire's dashboard route with its antiforgery header (read from the layout's meta tags), then show the
+    /// Hangfire's dashboard route with its antiforgery header (read from the layout's meta tags), with the fields of
+    /// their form when they are in one marked <c>data-scheduler-form</c> (the Run now form), then show the
     /// outcome the server sends back, and go to the run's page when one was started. The outcome is kept (session
     /// storage) for the page it concerns, so it stays shown across that page's reloads; while a command is in flight the
     /// page is marked busy, and an active run's self-refresh waits for it rather than cut it off.
@@ -114,6 +137,9 @@ internal static class DashboardHtml
           if (kept && kept.path === window.location.pathname) { show(kept.kind, kept.text); }
           else { window.sessionStorage.removeItem('scheduler-outcome'); }
           function keep(path, kind, text) { window.sessionStorage.setItem('scheduler-outcome', JSON.stringify({ path: path, kind: kind, text: text })); }
+          document.querySelectorAll('form[data-scheduler-form]').forEach(function (form) {
+            form.addEventListener('submit', function (event) { event.preventDefault(); form.querySelector('[data-scheduler-command]').click(); });
+          });
           document.querySelectorAll('[data-scheduler-command]').forEach(function (button) {
             button.addEventListener('click', function () {
               if (button.disabled) { return; }
@@ -125,7 +151,10 @@ internal static class DashboardHtml
               var header = document.querySelector('meta[name="csrf-header"]');
               var token = document.querySelector('meta[name="csrf-token"]');
               if (header && token) { headers[header.getAttribute('content')] = token.getAttribute('content'); }
-              fetch(button.getAttribute('data-scheduler-command'), { method: 'POST', headers: headers, credentials: 'same-origin' })
+              var form = button.closest('form[data-scheduler-form]');
+              var request = { method: 'POST', headers: headers, credentials: 'same-origin' };
+              if (form) { request.body = new URLSearchParams(new FormData(form)); }
+              fetch(button.getAttribute('data-scheduler-command'), request)
                 .then(function (response) {
                   return response.json()
                     .catch(function () { return { message: 'The server answered ' + response.status + '.' }; })

@@ -65,7 +65,11 @@ public static class MartsDashboard
         var lastRuns = await services.GetRequiredService<IRunLedger>().GetLastRunsAsync(snapshot.Marts.Select(m => m.Name), cancellationToken).ConfigureAwait(false);
         var pauses = await services.GetRequiredService<PauseStore>().GetAsync(cancellationToken).ConfigureAwait(false);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        return new MartsPage.Model(MartSummaries.Build(snapshot, pauses, lastRuns, now), pauses.Global, snapshot.GlobalProblems, now);
+        var definitions = services.GetRequiredService<IMartCatalog>().Marts.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        return new MartsPage.Model(MartSummaries.Build(snapshot, pauses, lastRuns, now), pauses.Global, snapshot.GlobalProblems, now)
+        {
+            Definitions = definitions,
+        };
     }
 
     private static async Task<GraphPage.Model?> LoadMartsGraphAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
@@ -77,14 +81,21 @@ public static class MartsDashboard
     private static async Task<RunPage.Model?> LoadRunAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
         var runId = Guid.Parse(context.UriMatch.Groups["runId"].Value);
-        var run = await services.GetRequiredService<IRunLedger>().GetAsync(runId, cancellationToken).ConfigureAwait(false);
+        var ledger = services.GetRequiredService<RunLedger>();
+        var run = await ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false);
         if (run is null)
         {
             return null;
         }
 
-        var downstream = await services.GetRequiredService<IRunLedger>().ListDownstreamOfAsync(runId, cancellationToken).ConfigureAwait(false);
-        return new RunPage.Model(run.Redacted(), services.GetRequiredService<TimeProvider>().GetUtcNow()) { DownstreamRuns = downstream };
+        var downstream = await ledger.ListDownstreamOfAsync(runId, cancellationToken).ConfigureAwait(false);
+        var retry = await ledger.GetByTriggerKeyAsync(TriggerKeys.RetryOf(runId), cancellationToken).ConfigureAwait(false);
+        return new RunPage.Model(run.Redacted(), services.GetRequiredService<TimeProvider>().GetUtcNow())
+        {
+            DownstreamRuns = downstream,
+            Zone = services.GetRequiredService<IMartCatalog>().Find(run.Mart)?.TimeZone,
+            Retry = retry,
+        };
     }
 
     private static async Task<RunsPage.Model?> LoadRunsAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
@@ -100,6 +111,7 @@ public static class MartsDashboard
             .Select(r => r.Redacted()).ToList();
         var names = services.GetRequiredService<IMartCatalog>().Marts.Select(m => m.Name).ToList();
         var pause = (await services.GetRequiredService<PauseStore>().GetAsync(cancellationToken).ConfigureAwait(false)).Global;
-        return new RunsPage.Model(names, mart, status, runs, services.GetRequiredService<TimeProvider>().GetUtcNow()) { GlobalPause = pause };
+        var zones = services.GetRequiredService<IMartCatalog>().Marts.ToDictionary(m => m.Name, m => m.TimeZone, StringComparer.Ordinal);
+        return new RunsPage.Model(names, mart, status, runs, services.GetRequiredService<TimeProvider>().GetUtcNow()) { GlobalPause = pause, Zones = zones };
     }
 }

@@ -19,7 +19,11 @@ namespace Scheduler.Dashboard;
 /// </summary>
 internal sealed class MartsPage(MartsPage.Model model) : RazorPage
 {
-    public sealed record Model(IReadOnlyList<MartSummary> Marts, PauseInfo? GlobalPause, IReadOnlyList<ConfigurationProblem> GlobalProblems, DateTimeOffset Now);
+    public sealed record Model(IReadOnlyList<MartSummary> Marts, PauseInfo? GlobalPause, IReadOnlyList<ConfigurationProblem> GlobalProblems, DateTimeOffset Now)
+    {
+        /// <summary>The marts' definitions by name (for the Run now form: time zone and parameter defaults).</summary>
+        public IReadOnlyDictionary<string, MartDefinition> Definitions { get; init; } = new Dictionary<string, MartDefinition>(StringComparer.Ordinal);
+    }
 
     public override void Execute()
     {
@@ -87,6 +91,45 @@ internal sealed class MartsPage(MartsPage.Model model) : RazorPage
         ? ""
         : $"""<button type="button" class="btn btn-sm btn-default run-downstream"{runDisabled}data-scheduler-command="{E(Url.To($"/marts/{Uri.EscapeDataString(mart.Name)}/run-downstream"))}" title="Run now; when it succeeds, {E(string.Join(", ", mart.Dependants))} run for the same date">Run with downstream</button> """;
 
+    /// <summary>
+    /// Run now with a logical date (now, in the mart's zone, prefilled), the mart's parameters (its defaults prefilled;
+    /// a credential-like one left empty) and the downstream flag; posted with the Run now command.
+    /// </summary>
+    private string RunForm(MartSummary mart, bool canRun)
+    {
+        if (!canRun || !model.Definitions.TryGetValue(mart.Name, out var definition))
+        {
+            return "";
+        }
+
+        var zone = definition.TimeZone;
+        var now = TimeZoneInfo.ConvertTime(model.Now, zone).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <details class="run-with" style="text-align:left;white-space:normal;margin-top:.4em"><summary class="text-primary">Run for a date…</summary>
+            <form class="run-form" data-scheduler-form="run" data-mart="{E(mart.Name)}" style="margin-top:.5em;max-width:24em">
+            <div class="form-group"><label for="run-date-{E(mart.Name)}">Logical date</label>
+            <input type="text" class="form-control input-sm" id="run-date-{E(mart.Name)}" name="logicalDate" value="{E(now)}">
+            <small class="help-block">Local time in {E(zone.Id)} (2026-12-01T02:30), a date (its first fire time that day) or UTC (2026-12-01T02:30:00Z).</small></div>
+            """);
+        foreach (var (parameter, value) in definition.Parameters)
+        {
+            var secret = RunRedaction.LooksSecret(parameter);
+            html.Append(CultureInfo.InvariantCulture, $"""
+                <div class="form-group"><label for="run-param-{E(mart.Name)}-{E(parameter)}">:{E(parameter)}</label>
+                <input type="text" class="form-control input-sm run-parameter" id="run-param-{E(mart.Name)}-{E(parameter)}" name="parameters.{E(parameter)}" value="{(secret ? "" : E(value))}"{(secret ? " placeholder=\"(hidden: the default is used when empty)\"" : "")}></div>
+                """);
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <div class="checkbox"><label><input type="checkbox" name="downstream" value="true"> Downstream: start the marts that depend on this one when it succeeds</label></div>
+            <small class="help-block">An empty parameter uses the mart's default.</small>
+            <button type="button" class="btn btn-sm btn-primary run-with-submit" data-scheduler-command="{E(Url.To($"/marts/{Uri.EscapeDataString(mart.Name)}/run"))}">Run</button>
+            </form></details>
+            """);
+        return html.ToString();
+    }
+
     private string Disabled(string why) => IsReadOnly ? $""" disabled="disabled" title="{E(why)}" """ : " ";
 
     private void AppendMart(StringBuilder html, MartSummary mart)
@@ -102,7 +145,7 @@ internal sealed class MartsPage(MartsPage.Model model) : RazorPage
             var runUrl = Url.To($"/marts/runs/{last.RunId:D}");
             lastCell = $"""
                 {StatusLabel(last.Status)} <a href="{E(runUrl)}" class="last-run">{E(Utc(last.CreatedAt))}</a>
-                <br><small class="text-muted">{E(last.Trigger == RunTrigger.Cron ? "cron" : "manual")}, {E(Duration(RunDuration(last, model.Now)))}</small>
+                <br><small class="text-muted">{E(TriggerText(last))}, {E(Duration(RunDuration(last, model.Now)))}</small>
                 """;
         }
 
@@ -142,7 +185,7 @@ internal sealed class MartsPage(MartsPage.Model model) : RazorPage
             <td>{E(mart.TimeZone ?? "–")}</td>
             <td>{nextCell}</td>
             <td>{lastCell}</td>
-            <td class="text-right" style="white-space:nowrap"><button type="button" class="btn btn-sm btn-primary run-now"{runDisabled}data-scheduler-command="{E(Url.To($"/marts/{name}/run"))}">Run now</button> {RunWithDownstreamButton(mart, runDisabled)}{pauseButton}</td>
+            <td class="text-right" style="white-space:nowrap"><button type="button" class="btn btn-sm btn-primary run-now"{runDisabled}data-scheduler-command="{E(Url.To($"/marts/{name}/run"))}">Run now</button> {RunWithDownstreamButton(mart, runDisabled)}{pauseButton}{RunForm(mart, canRun && !IsReadOnly)}</td>
             </tr>
             """);
         if (mart.Problems.Count > 0)

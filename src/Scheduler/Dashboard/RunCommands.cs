@@ -1,4 +1,6 @@
 using Hangfire.Dashboard;
+using Scheduler.Marts.Parameters;
+using Scheduler.Marts.Scheduling;
 using Scheduler.Runs;
 
 namespace Scheduler.Dashboard;
@@ -20,7 +22,22 @@ internal static class RunCommands
                 $"Mart '{name}' cannot run: its definition has problems and it was never valid since start-up."));
         }
 
-        var result = await runs.TriggerAsync(name, RunTrigger.Manual, cancellationToken).ConfigureAwait(false);
+        var request = new RunRequest(RunTrigger.Manual);
+        var http = context.GetHttpContext();
+        var mart = http.RequestServices.GetRequiredService<Scheduler.Marts.IMartCatalog>().Find(name);
+        if (http.Request.HasFormContentType && mart is not null)
+        {
+            var form = await http.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+            var (read, problem) = ReadForm(mart, form);
+            if (problem is not null)
+            {
+                return (StatusCodes.Status400BadRequest, new CommandOutcome("invalid", problem));
+            }
+
+            request = read!;
+        }
+
+        var result = await runs.TriggerAsync(name, request, cancellationToken).ConfigureAwait(false);
         var url = new UrlHelper(context);
         return result.Outcome switch
         {
@@ -29,8 +46,55 @@ internal static class RunCommands
             TriggerOutcome.Skipped => (StatusCodes.Status409Conflict, new CommandOutcome("skipped",
                 $"Skipped: run {result.ActiveRunId:D} of mart '{name}' is still active.", result.Run?.RunId)),
             TriggerOutcome.Refused => (StatusCodes.Status409Conflict, new CommandOutcome("refused", "Refused: " + result.Reason)),
+            TriggerOutcome.Invalid => (StatusCodes.Status400BadRequest, new CommandOutcome("invalid", result.Reason ?? $"{result.Field}: invalid.")),
             _ => (StatusCodes.Status404NotFound, new CommandOutcome("not-found", $"No mart is named '{name}'.")),
         };
+    }
+
+    /// <summary>
+    /// The Run now form: <c>logicalDate</c> (empty: now; see <see cref="LogicalDateParser"/>), <c>parameters.&lt;name&gt;</c>
+    /// (empty or the default: not overridden) and <c>downstream</c>. A bad value is named (<c>logicalDate: expected …</c>);
+    /// overrides are checked by the trigger (<see cref="MartParameters.CheckOverrides"/>).
+    /// </summary>
+    internal static (RunRequest? Request, string? Problem) ReadForm(Scheduler.Marts.MartDefinition mart, IFormCollection form)
+    {
+        ArgumentNullException.ThrowIfNull(mart);
+        ArgumentNullException.ThrowIfNull(form);
+        DateTimeOffset? logicalDate = null;
+        var dateText = form["logicalDate"].ToString();
+        if (!string.IsNullOrWhiteSpace(dateText))
+        {
+            if (!LogicalDateParser.TryParse(mart, dateText, out var parsed))
+            {
+                return (null, $"logicalDate: expected {LogicalDateParser.Expected}; got '{dateText}'.");
+            }
+
+            logicalDate = parsed;
+        }
+
+        var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, values) in form)
+        {
+            if (!key.StartsWith("parameters.", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var parameter = key["parameters.".Length..];
+            var value = values.ToString();
+            if (value.Length > 0 && !(mart.Parameters.TryGetValue(parameter, out var byDefault) && byDefault == value))
+            {
+                overrides[parameter] = value;
+            }
+        }
+
+        var downstream = form["downstream"].ToString();
+        return (new RunRequest(RunTrigger.Manual)
+        {
+            LogicalDate = logicalDate,
+            Parameters = overrides.Count == 0 ? null : overrides,
+            Downstream = downstream is "true" or "on",
+        }, null);
     }
 
     /// <summary>Cancel for the run in the route.</summary>

@@ -18,6 +18,12 @@ internal sealed class RunPage(RunPage.Model model) : RazorPage
     {
         /// <summary>The runs this one started or skipped (those naming it in their upstream runs).</summary>
         public IReadOnlyList<RunSummary> DownstreamRuns { get; init; } = [];
+
+        /// <summary>The mart's time zone (null when the mart is no longer configured).</summary>
+        public TimeZoneInfo? Zone { get; init; }
+
+        /// <summary>The run's retry (the run keyed <c>retry:&lt;id&gt;</c>), once reserved.</summary>
+        public RunSummary? Retry { get; init; }
     }
 
     public override void Execute()
@@ -33,7 +39,7 @@ internal sealed class RunPage(RunPage.Model model) : RazorPage
             <li class="active">{E(run.RunId.ToString("D"))}</li></ol>
             <h1 class="page-header">{E(run.Mart)} <small>run {E(run.RunId.ToString("D"))}</small></h1>
             {CommandScript}
-            <p class="lead">{StatusLabel(run.Status)} <small class="text-muted">{E(run.Trigger == RunTrigger.Cron ? "started by its schedule" : "started by hand")}, {E(Duration(RunDuration(run, model.Now)))}{(active ? " so far" : "")}</small></p>
+            <p class="lead">{StatusLabel(run.Status)} <small class="text-muted">{E(StartedBy(run))}, {E(Duration(RunDuration(run, model.Now)))}{(active ? " so far" : "")}</small></p>
             """);
         if (active)
         {
@@ -51,16 +57,79 @@ internal sealed class RunPage(RunPage.Model model) : RazorPage
             html.Append(CultureInfo.InvariantCulture, $"""<div class="alert alert-{kind} run-error"><pre style="white-space:pre-wrap;background:none;border:0;margin:0">{E(run.Error)}</pre></div>""");
         }
 
+        if (!active && !string.IsNullOrWhiteSpace(run.StatusReason))
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""<p class="text-muted status-reason">{E(run.StatusReason)}</p>""");
+        }
+
         if (run.ActiveRunId is { } activeRun)
         {
             html.Append(CultureInfo.InvariantCulture, $"""<p>The run that was active: <a href="{E(Url.To($"/marts/runs/{activeRun:D}"))}">{E(activeRun.ToString("D"))}</a></p>""");
         }
 
+        AppendDates(html, run);
         AppendTimeline(html, run);
         AppendDetails(html, run);
         AppendStatements(html, run);
         html.Append("</div></div>");
         WriteLiteral(html.ToString());
+    }
+
+    private static string StartedBy(RunRecord run) => run.Trigger switch
+    {
+        RunTrigger.Cron => "started by its schedule",
+        RunTrigger.Manual => "started by hand",
+        RunTrigger.CatchUp => "started by catch-up (a slot missed while the scheduler was down)",
+        RunTrigger.Backfill => "started by a backfill",
+        RunTrigger.Retry => string.Create(CultureInfo.InvariantCulture, $"a retry: attempt {run.Attempt}"),
+        RunTrigger.Upstream => "started by its upstream marts",
+        _ => run.Trigger.ToString(),
+    };
+
+    /// <summary>What the run is for (logical date, interval, parameters) and its attempts (the previous one, the retry).</summary>
+    private void AppendDates(StringBuilder html, RunRecord run)
+    {
+        var zone = model.Zone;
+        var interval = run.IntervalStart is { } start && run.IntervalEnd is { } end
+            ? $"""<span class="interval">{LogicalDateHtml(start, zone)} → {LogicalDateHtml(end, zone)}</span>"""
+            : "–";
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <h3>Run for</h3><dl class="dl-horizontal run-dates">
+            <dt>Logical date</dt><dd class="run-logical-date">{LogicalDateHtml(run.LogicalDate, zone)}</dd>
+            <dt>Interval</dt><dd class="run-interval">{interval}</dd>
+            <dt>Trigger</dt><dd class="run-trigger">{E(TriggerText(run))}{(run.Downstream ? " <small class=\"text-muted\">(starts its downstream marts when it succeeds)</small>" : "")}</dd>
+            <dt>Attempt</dt><dd class="run-attempt">{run.Attempt.ToString(CultureInfo.InvariantCulture)}</dd>
+            """);
+        if (run.RetryOf is { } previous)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""<dt>Retry of</dt><dd><a class="retry-of" href="{E(Url.To($"/marts/runs/{previous:D}"))}">{E(previous.ToString("D"))}</a> <small class="text-muted">(attempt {(run.Attempt - 1).ToString(CultureInfo.InvariantCulture)})</small></dd>""");
+        }
+
+        if (model.Retry is { } retry)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""<dt>Retried by</dt><dd><a class="retried-by" href="{E(Url.To($"/marts/runs/{retry.RunId:D}"))}">{E(retry.RunId.ToString("D"))}</a> {StatusLabel(retry.Status)} <small class="text-muted">(attempt {retry.Attempt.ToString(CultureInfo.InvariantCulture)})</small></dd>""");
+        }
+        else if (run.RetryAt is { } retryAt)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""<dt>Retry</dt><dd class="retry-due">attempt {(run.Attempt + 1).ToString(CultureInfo.InvariantCulture)} due at {E(Utc(retryAt))}</dd>""");
+        }
+
+        if (run.BackfillId is { } backfill)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""<dt>Backfill</dt><dd><code>{E(backfill.ToString("D"))}</code></dd>""");
+        }
+
+        html.Append("</dl>");
+        if (run.Parameters.Count > 0)
+        {
+            html.Append("""<h4>Parameters</h4><table class="table table-condensed run-parameters" style="width:auto"><tbody>""");
+            foreach (var (name, value) in run.Parameters)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"""<tr data-parameter="{E(name)}"><th><code>:{E(name)}</code></th><td class="parameter-value">{E(value)}</td></tr>""");
+            }
+
+            html.Append("</tbody></table>");
+        }
     }
 
     private static void AppendTimeline(StringBuilder html, RunRecord run)

@@ -16,6 +16,9 @@ internal sealed class RunsPage(RunsPage.Model model) : RazorPage
     public sealed record Model(IReadOnlyList<string> MartNames, string? Mart, RunStatus? Status, IReadOnlyList<RunSummary> Runs, DateTimeOffset Now)
     {
         public Scheduler.Marts.Pausing.PauseInfo? GlobalPause { get; init; }
+
+        /// <summary>Each mart's time zone, to show logical dates as the mart sees them.</summary>
+        public IReadOnlyDictionary<string, TimeZoneInfo> Zones { get; init; } = new Dictionary<string, TimeZoneInfo>(StringComparer.Ordinal);
     }
 
     public override void Execute()
@@ -53,7 +56,7 @@ internal sealed class RunsPage(RunsPage.Model model) : RazorPage
         {
             html.Append("""
                 <div class="table-responsive"><table class="table table-hover runs">
-                <thead><tr><th>Run</th><th>Mart</th><th>Status</th><th>Trigger</th><th>Created</th><th>Duration</th><th>Error</th></tr></thead><tbody>
+                <thead><tr><th>Run</th><th>Mart</th><th>Logical date</th><th>Status</th><th>Trigger</th><th>Created</th><th>Duration</th><th>Error</th></tr></thead><tbody>
                 """);
             foreach (var run in model.Runs)
             {
@@ -65,7 +68,7 @@ internal sealed class RunsPage(RunsPage.Model model) : RazorPage
 
                 html.Append(CultureInfo.InvariantCulture, $"""
                     <tr data-run="{run.RunId:D}"><td><a href="{E(Url.To($"/marts/runs/{run.RunId:D}"))}"><code>{E(run.RunId.ToString("D")[..8])}</code></a></td>
-                    <td>{E(run.Mart)}</td><td>{StatusLabel(run.Status)}</td><td>{E(run.Trigger == RunTrigger.Cron ? "cron" : "manual")}</td>
+                    <td>{E(run.Mart)}</td><td>{LogicalDateHtml(run.LogicalDate, model.Zones.GetValueOrDefault(run.Mart))}</td><td>{StatusLabel(run.Status)}{(run.RetryAt is null ? "" : " <small class=\"text-muted retry-due\">retry due</small>")}</td><td class="run-trigger">{E(TriggerText(run))}</td>
                     <td>{E(Utc(run.CreatedAt))}</td><td>{E(Duration(RunDuration(run, model.Now)))}</td><td><small>{E(error)}</small></td></tr>
                     """);
             }

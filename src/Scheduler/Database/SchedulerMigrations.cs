@@ -139,5 +139,10 @@ internal static class SchedulerMigrations
         CREATE INDEX runs_unpropagated ON {schema}.runs (completed_at) WHERE downstream AND propagated_at IS NULL;
         CREATE INDEX runs_upstream_run_ids ON {schema}.runs USING gin (upstream_run_ids);
         """,
+
+        // 7: retries. Recovery looks for ended runs whose retry is due and not yet reserved; only retried runs have retry_at.
+        $"""
+        CREATE INDEX runs_retry_due ON {schema}.runs (retry_at) WHERE retry_at IS NOT NULL;
+        """,
     ];
 }

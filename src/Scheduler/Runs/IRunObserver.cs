@@ -25,4 +25,13 @@ public interface IRunObserver
     void OutcomeUnconfirmed(RunRecord run)
     {
     }
+
+    /// <summary>
+    /// The retry due for an ended run (its <see cref="RunSummary.RetryAt"/>) will not be made (its mart is gone, disabled
+    /// or paused; <see cref="RunSummary.StatusReason"/> says why): the run's outcome is final now. <see cref="RunEnded"/>
+    /// was called when it ended, with <see cref="RunSummary.RetryAt"/> set.
+    /// </summary>
+    void RetryAbandoned(RunRecord run)
+    {
+    }
 }

@@ -64,4 +64,6 @@ public sealed record RunEvent
     /// <summary>The run waits for a slot of <paramref name="slotKey"/>, not to be given one before <paramref name="notBefore"/>.</summary>
     public static RunEvent SlotUnavailable(string slotKey, DateTimeOffset? notBefore, string reason) =>
         new(RunEventKind.SlotUnavailable) { SlotKey = slotKey, At = notBefore, Error = reason };
+
+    public static RunEvent RetryAbandoned(string reason) => new(RunEventKind.RetryAbandoned) { Error = reason };
 }

@@ -53,4 +53,7 @@ public enum RunEventKind
     /// Queued, giving up any slot it held.
     /// </summary>
     SlotUnavailable,
+
+    /// <summary>The retry due for an ended run will not be made (its mart is gone, disabled or paused): the outcome is final.</summary>
+    RetryAbandoned,
 }

@@ -18,6 +18,9 @@ internal sealed class RunFaultPoints(IOptions<RunsOptions> options)
     /// <summary>A run ended (its terminal status is stored) and its dependants are not started or skipped yet.</summary>
     public const string BeforePropagate = "BeforePropagate";
 
+    /// <summary>The write that ended a run and decided its retry is stored; the retry job is not scheduled yet.</summary>
+    public const string AfterRetryDecided = "AfterRetryDecided";
+
     private readonly HashSet<string> _points = (options.Value.TestingBlockAt ?? "")
         .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .ToHashSet(StringComparer.Ordinal);

@@ -394,6 +394,27 @@ public sealed class RunLedger : IRunLedger
             },
             cancellationToken);
 
+    /// <summary>
+    /// Ended runs whose retry was due before <paramref name="dueBefore"/> and has not been reserved (no run carries the key
+    /// <c>retry:&lt;run id&gt;</c>): the retry job was lost, failed, or found the mart busy.
+    /// </summary>
+    internal Task<List<RunRecord>> ListRetriesDueAsync(DateTimeOffset dueBefore, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(
+            $"""
+            SELECT {Columns} FROM {_table} r
+            WHERE r.retry_at IS NOT NULL AND r.retry_at < @due
+              AND NOT EXISTS (SELECT 1 FROM {_table} n WHERE n.trigger_key = 'retry:' || r.run_id::text)
+            ORDER BY r.retry_at
+            LIMIT @limit
+            """,
+            ReadRecord,
+            command =>
+            {
+                command.Parameters.AddWithValue("due", dueBefore);
+                command.Parameters.AddWithValue("limit", limit);
+            },
+            cancellationToken);
+
     /// <summary>Records that the ended run's dependants were handled (started, skipped or not due); idempotent.</summary>
     internal async Task MarkPropagatedAsync(Guid runId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -492,7 +513,8 @@ public sealed class RunLedger : IRunLedger
 
     internal static string ClientTokenFor(Guid runId) => runId.ToString("D");
 
-    private async Task<RunRecord?> GetByTriggerKeyAsync(string triggerKey, CancellationToken cancellationToken)
+    /// <summary>The run a trigger key reserved (e.g. <c>retry:&lt;run id&gt;</c>, the retry of a run), or null.</summary>
+    internal async Task<RunRecord?> GetByTriggerKeyAsync(string triggerKey, CancellationToken cancellationToken)
     {
         var runs = await QueryAsync($"SELECT {Columns} FROM {_table} WHERE trigger_key = @key", ReadRecord,
             command => command.Parameters.AddWithValue("key", triggerKey), cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Scheduler.Marts;
 using Scheduler.Marts.Parameters;
 using Scheduler.Marts.Scheduling;
@@ -22,10 +23,12 @@ public sealed partial class RunLifecycle(
     IBackgroundJobClient jobs,
     IEnumerable<IRunObserver> observers,
     TimeProvider timeProvider,
-    ILogger<RunLifecycle> logger)
+    ILogger<RunLifecycle> logger,
+    IOptions<RunsOptions>? options = null)
 {
     private const int MaxRaces = 20;
     private readonly IRunObserver[] _observers = [.. observers];
+    private readonly RunFaultPoints _faults = new(options ?? Options.Create(new RunsOptions()));
 
     /// <summary>Applies <paramref name="evt"/> to the run.</summary>
     public async Task<RunEventResult> ApplyAsync(Guid runId, RunEvent evt, CancellationToken cancellationToken)
@@ -54,6 +57,11 @@ public sealed partial class RunLifecycle(
 
             var stored = transition.Next with { Version = run.Version + 1 };
             LogTransition(logger, runId, evt.Kind, run.Status, stored.Status);
+            if (transition.Step.Kind == RunStepKind.Retry)
+            {
+                await _faults.ReachedAsync(RunFaultPoints.AfterRetryDecided, runId, cancellationToken).ConfigureAwait(false);
+            }
+
             Schedule(stored, transition.Step, now);
             Notify(stored, transition.Notice, now);
             return new RunEventResult(true, stored);
@@ -258,6 +266,9 @@ public sealed partial class RunLifecycle(
                 }
 
                 break;
+            case RunStepKind.Retry:
+                jobs.Schedule<RetryRunJob>(job => job.RetryAsync(runId, CancellationToken.None), delay);
+                break;
         }
     }
 
@@ -267,10 +278,18 @@ public sealed partial class RunLifecycle(
         {
             var delay = run.StatementFinishedAt is { } finished ? (now - finished).TotalMilliseconds : (double?)null;
             LogEnded(logger, run.RunId, run.Status, delay, run.Error);
+            if (run.RetryAt is { } retryAt)
+            {
+                LogRetryDue(logger, run.RunId, run.Attempt + 1, retryAt);
+            }
         }
         else if (notice == RunNotice.Unconfirmed)
         {
             LogUnconfirmed(logger, run.RunId, run.StatementId, run.StatusReason);
+        }
+        else if (notice == RunNotice.RetryAbandoned)
+        {
+            LogRetryAbandoned(logger, run.RunId, run.StatusReason);
         }
 
         foreach (var observer in _observers)
@@ -295,6 +314,9 @@ public sealed partial class RunLifecycle(
                         break;
                     case RunNotice.Queued:
                         observer.RunQueued(run);
+                        break;
+                    case RunNotice.RetryAbandoned:
+                        observer.RetryAbandoned(run);
                         break;
                 }
             }
@@ -323,8 +345,14 @@ public sealed partial class RunLifecycle(
         Message = "Run {RunId} ended {Status} (detected {DetectionDelayMs} ms after Redshift's UpdatedAt): {Error}")]
     private static partial void LogEnded(ILogger logger, Guid runId, RunStatus status, double? detectionDelayMs, string? error);
 
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Run {RunId} will be retried (attempt {Attempt}) at {RetryAt:O}")]
+    private static partial void LogRetryDue(ILogger logger, Guid runId, int attempt, DateTimeOffset retryAt);
+
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Run {RunId} (statement {StatementId}): outcome unconfirmed: {Reason}")]
     private static partial void LogUnconfirmed(ILogger logger, Guid runId, string? statementId, string? reason);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Run {RunId}: its retry is not made: {Reason}")]
+    private static partial void LogRetryAbandoned(ILogger logger, Guid runId, string? reason);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Run {RunId} changed, but observer {Observer} failed")]
     private static partial void LogObserverFailed(ILogger logger, Exception exception, Guid runId, string observer);

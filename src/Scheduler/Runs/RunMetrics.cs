@@ -31,7 +31,7 @@ public sealed class RunMetrics : IRunObserver, IDisposable
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _started = _meter.CreateCounter<long>("scheduler.runs.started", "{run}",
-            "Runs reserved (status Submitting), by mart and trigger.");
+            "Runs reserved (status Submitting), by mart and trigger (retries: trigger retry).");
         _completed = _meter.CreateCounter<long>("scheduler.runs.completed", "{run}",
             "Runs that reached a terminal status (Succeeded, Failed, Cancelled, TimedOut, Lost, Skipped), by mart, trigger and status.");
         _duration = _meter.CreateHistogram("scheduler.run.duration", "s",

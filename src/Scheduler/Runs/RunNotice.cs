@@ -16,4 +16,7 @@ internal enum RunNotice
 
     /// <summary>The run now waits for a slot of its target (Queued).</summary>
     Queued,
+
+    /// <summary>The retry due for an ended run will not be made: its outcome is final now.</summary>
+    RetryAbandoned,
 }

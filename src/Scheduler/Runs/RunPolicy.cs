@@ -5,7 +5,8 @@ namespace Scheduler.Runs;
 
 /// <summary>
 /// The timing decisions of the lifecycle: poll delays (the mart's adaptive interval), backoff after errors, the submit
-/// lease and the cancel grace. Separate from <see cref="RunStateMachine"/> so the machine stays a pure function.
+/// lease, the cancel grace, and the
+/// mart's retry settings with the retry delay's jitter. Separate from <see cref="RunStateMachine"/> so the machine stays a pure function.
 /// </summary>
 public class RunPolicy(IOptions<RunsOptions> runs, IMartCatalog catalog)
 {
@@ -43,6 +44,14 @@ public class RunPolicy(IOptions<RunsOptions> runs, IMartCatalog catalog)
         var delay = NextPoll(run, completedPolls);
         return delay < MinErrorDelay ? MinErrorDelay : delay;
     }
+
+    /// <summary>The retry settings of the run's mart (none for a mart no longer configured).</summary>
+    public virtual MartRetryPolicy RetryPolicy(string mart) => catalog.Find(mart)?.Retry ?? MartRetryPolicy.None;
+
+    /// <summary>How much shorter than its nominal value a retry's delay is: a random 0 to 20 %.</summary>
+#pragma warning disable CA5394 // jitter only spreads load; it needs no unpredictability
+    public virtual double RetryJitter() => Random.Shared.NextDouble() * RunRetries.MaxJitter;
+#pragma warning restore CA5394
 
     /// <summary>Backoff before the next submit attempt or lookup (1, 2, 4 … s, jittered, up to <c>Runs:MaxRetryDelay</c>).</summary>
     public virtual TimeSpan SubmitRetry(int failures) => PollIntervals.Backoff(failures, runs.Value.MaxRetryDelay);

@@ -9,17 +9,22 @@ namespace Scheduler.Runs;
 /// active runs whose next step is overdue by <see cref="RunsOptions.RecoveryGrace"/> get
 /// <see cref="RunEventKind.StepOverdue"/>, which schedules their step again (a poll at a new attempt, so a late
 /// original becomes a no-op; a submit step only once no submit call can still be in flight). It covers what Hangfire
-/// cannot see, such as a process dying between storing a change and scheduling its job. Every instance runs it; the
+/// cannot see, such as a process dying between storing a change and scheduling its job; and it reserves the
+/// retries that are due but missing (<see cref="RunRetrier"/>). Every instance runs it; the
 /// compare-and-swap makes overlaps cost a read, never a second step.
 /// </summary>
 public sealed partial class RunRecoveryService(
     RunLedger ledger,
     RunLifecycle lifecycle,
+    RunRetrier retrier,
     IOptions<RunsOptions> options,
     TimeProvider timeProvider,
     ILogger<RunRecoveryService> logger) : BackgroundService
 {
-    /// <summary>Delivers StepOverdue to the overdue runs once; returns how many were overdue.</summary>
+    /// <summary>
+    /// Delivers StepOverdue to the overdue runs once, and reserves the retries that are due but missing; returns how many
+    /// runs were overdue or had a retry due.
+    /// </summary>
     public async Task<int> RecoverOnceAsync(CancellationToken cancellationToken)
     {
         var dueBefore = timeProvider.GetUtcNow() - options.Value.RecoveryGrace;
@@ -33,7 +38,18 @@ public sealed partial class RunRecoveryService(
             }
         }
 
-        return overdue.Count;
+        // Retries whose job was lost (a crash between ending the run and scheduling it), failed, or found the mart busy.
+        var retries = await ledger.ListRetriesDueAsync(dueBefore, 100, cancellationToken).ConfigureAwait(false);
+        foreach (var run in retries)
+        {
+            var outcome = await retrier.RetryAsync(run.RunId, cancellationToken).ConfigureAwait(false);
+            if (outcome == RunRetryOutcome.Reserved)
+            {
+                LogRetryRecovered(logger, run.RunId, run.RetryAt);
+            }
+        }
+
+        return overdue.Count + retries.Count;
     }
 
     /// <inheritdoc />
@@ -58,6 +74,9 @@ public sealed partial class RunRecoveryService(
 
     [LoggerMessage(EventId = 1700, Level = LogLevel.Warning, Message = "Run {RunId} ({Status}) was overdue; scheduled its {Step} step again")]
     private static partial void LogRecovered(ILogger logger, Guid runId, RunStatus status, string step);
+
+    [LoggerMessage(EventId = 1751, Level = LogLevel.Warning, Message = "Run {RunId}: its retry, due {RetryAt:O}, was reserved by recovery")]
+    private static partial void LogRetryRecovered(ILogger logger, Guid runId, DateTimeOffset? retryAt);
 
     [LoggerMessage(EventId = 1701, Level = LogLevel.Warning, Message = "Run recovery failed; trying again at the next interval")]
     private static partial void LogRecoveryFailed(ILogger logger, Exception exception);

@@ -46,7 +46,8 @@ public static class RunRedaction
             : parameters;
     }
 
-    private static bool LooksSecret(string name) =>
+    /// <summary>True when a parameter's name looks like a credential's: its value is never displayed (nor prefilled in a form).</summary>
+    public static bool LooksSecret(string name) =>
         s_secretWords.Any(word => name.Contains(word, StringComparison.OrdinalIgnoreCase));
 
     private static readonly string[] s_secretWords = ["password", "passwd", "secret", "token", "credential", "apikey", "api_key", "private_key"];

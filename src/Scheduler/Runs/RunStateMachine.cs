@@ -61,6 +61,11 @@ internal static class RunStateMachine
             [(Cancelling, RunEventKind.StatementUnknown)] = [RunStatus.Lost],
             [(Cancelling, RunEventKind.StepOverdue)] = [Cancelling],
             [(Cancelling, RunEventKind.PollRequested)] = [Cancelling],
+
+            // An ended run whose retry cannot be made keeps its status; only the pending retry goes.
+            [(RunStatus.Failed, RunEventKind.RetryAbandoned)] = [RunStatus.Failed],
+            [(RunStatus.TimedOut, RunEventKind.RetryAbandoned)] = [RunStatus.TimedOut],
+            [(RunStatus.Lost, RunEventKind.RetryAbandoned)] = [RunStatus.Lost],
         }.ToFrozenDictionary();
 
     /// <summary>
@@ -111,17 +116,17 @@ internal static class RunStateMachine
                 Submitted(run, statementId, now, policy),
 
             RunEventKind.SubmitRefused when run.StatementId is null && run.SubmitAttempts <= 1 =>
-                End(run, RunStatus.Failed, now, $"BatchExecuteStatement was refused: {evt.Error}"),
+                End(policy, run, RunStatus.Failed, now, $"BatchExecuteStatement was refused: {evt.Error}"),
 
             RunEventKind.NotSubmittable when run.SubmitAttemptedAt is null =>
-                End(run, RunStatus.Failed, now, evt.Error ?? "The run could not be submitted."),
+                End(policy, run, RunStatus.Failed, now, evt.Error ?? "The run could not be submitted."),
 
             RunEventKind.StatementNotFound when run.StatementId is null && run.SubmitAttemptedAt is not null && leaseFree =>
-                NotFound(run, evt, now),
+                NotFound(run, evt, now, policy),
 
             RunEventKind.Polled when evt.Statement is { } statement && statement.Id == run.StatementId =>
                 StatusString.IsTerminal(statement.Status)
-                    ? Outcome(run, statement, now)
+                    ? Outcome(run, statement, now, policy)
                     : evt.PollAttempt == run.PollAttempt
                         ? NextPoll(run with { PollCount = run.PollCount + 1 }, now, policy, policy.NextPoll(run, run.PollAttempt))
                         : null,
@@ -130,7 +135,7 @@ internal static class RunStateMachine
                 NextPoll(run with { PollCount = run.PollCount + 1 }, now, policy, policy.AfterPollError(run, run.PollAttempt)),
 
             RunEventKind.StatementUnknown when run.StatementId is not null && evt.StatementId == run.StatementId =>
-                End(run with { PollCount = run.PollCount + 1 }, RunStatus.Lost, now,
+                End(policy, run with { PollCount = run.PollCount + 1 }, RunStatus.Lost, now,
                     $"Redshift no longer knows statement {run.StatementId} ({evt.Error}). The Data API keeps a statement's metadata for " +
                     "about 24 hours, so this run's outcome cannot be known: check the mart's tables."),
 
@@ -156,7 +161,7 @@ internal static class RunStateMachine
             RunEventKind.CancelRequested => run switch
             {
                 { Status: Submitting or Queued, SubmitAttemptedAt: null } =>
-                    End(run, RunStatus.Cancelled, now, "Cancelled before it was submitted; nothing ran in Redshift."),
+                    End(policy, run, RunStatus.Cancelled, now, "Cancelled before it was submitted; nothing ran in Redshift."),
                 { Status: Submitting or Queued } =>
                     // A submit may be in flight: never send again, look the statement up once the lease is over.
                     LookUpLater(Cancel(run, CancelReasons.User, now, "cancel requested; looking up whether the batch reached Redshift"), now, leaseFree),
@@ -166,7 +171,7 @@ internal static class RunStateMachine
             RunEventKind.DeadlinePassed when now >= run.DeadlineAt => run switch
             {
                 { Status: Submitting or Queued, SubmitAttemptedAt: null } =>
-                    End(run, RunStatus.TimedOut, now,
+                    End(policy, run, RunStatus.TimedOut, now,
                         $"Not submitted within the mart's timeout ({Format(run.DeadlineAt - run.CreatedAt)}); nothing ran in Redshift." +
                         (run.Status == Queued ? " It was still queued for a slot on its workgroup or cluster." : "") +
                         (evt.Error is null ? "" : $" Last error: {evt.Error}")),
@@ -182,19 +187,22 @@ internal static class RunStateMachine
 
             RunEventKind.PollRequested when run.StatementId is not null => PollNow(run, now),
 
+            RunEventKind.RetryAbandoned when run.RetryAt is not null =>
+                new RunTransition(run with { RetryAt = null, StatusReason = SecretRedactor.Redact(evt.Error) }, RunStep.None, RunNotice.RetryAbandoned),
+
             _ => null,
         };
     }
 
     /// <summary>The outcome a terminal DescribeStatement shows for the run.</summary>
-    private static RunTransition Outcome(RunRecord run, DescribeStatementResponse statement, DateTimeOffset now)
+    private static RunTransition Outcome(RunRecord run, DescribeStatementResponse statement, DateTimeOffset now, RunPolicy policy)
     {
         var subs = SubStatementsOf(run, statement);
         var counted = run with { PollCount = run.PollCount + 1, StatementFinishedAt = statement.UpdatedAt, SubStatements = subs ?? run.SubStatements };
         switch (statement.Status)
         {
             case StatusString.Finished:
-                return End(counted with
+                return End(policy, counted with
                 {
                     StatusReason = run.CancelReason is null ? null
                         : $"Redshift finished the statement before the cancel ({run.CancelReason}) took effect; its work is committed.",
@@ -205,29 +213,29 @@ internal static class RunStateMachine
                 var failing = all.FirstOrDefault(s => s.Status == StatusString.Failed) ?? all.FirstOrDefault(s => s.Error is not null);
                 var error = statement.Error ?? failing?.Error ?? "no error text";
                 return failing is null
-                    ? End(counted, RunStatus.Failed, now, $"Redshift reported FAILED: {error}")
-                    : End(counted with { FailedStatementIndex = failing.Index }, RunStatus.Failed, now,
+                    ? End(policy, counted, RunStatus.Failed, now, $"Redshift reported FAILED: {error}")
+                    : End(policy, counted with { FailedStatementIndex = failing.Index }, RunStatus.Failed, now,
                         $"Statement {failing.Index} of {all.Count} failed: {error}\nSQL: {failing.Sql}");
 
             default: // ABORTED
                 return run.CancelReason switch
                 {
-                    CancelReasons.Timeout => End(counted, RunStatus.TimedOut, now,
+                    CancelReasons.Timeout => End(policy, counted, RunStatus.TimedOut, now,
                         $"Still running at the mart's timeout ({Format(run.DeadlineAt - run.CreatedAt)}); CancelStatement aborted it."),
-                    CancelReasons.User => End(counted, RunStatus.Cancelled, now, "Cancelled on request; Redshift aborted the statement."),
-                    _ => End(counted, RunStatus.Cancelled, now, "Redshift reports the statement ABORTED: it was cancelled outside the scheduler."),
+                    CancelReasons.User => End(policy, counted, RunStatus.Cancelled, now, "Cancelled on request; Redshift aborted the statement."),
+                    _ => End(policy, counted, RunStatus.Cancelled, now, "Redshift reports the statement ABORTED: it was cancelled outside the scheduler."),
                 };
         }
     }
 
-    private static RunTransition NotFound(RunRecord run, RunEvent evt, DateTimeOffset now)
+    private static RunTransition NotFound(RunRecord run, RunEvent evt, DateTimeOffset now, RunPolicy policy)
     {
         var absent = $"Redshift has no statement named {run.StatementName}, so nothing ran.";
         return run.Status == Submitting
-            ? End(run, RunStatus.Failed, now, $"BatchExecuteStatement was refused: {evt.Error}. {absent}")
+            ? End(policy, run, RunStatus.Failed, now, $"BatchExecuteStatement was refused: {evt.Error}. {absent}")
             : run.CancelReason == CancelReasons.Timeout
-                ? End(run, RunStatus.TimedOut, now, $"Not submitted within the mart's timeout ({Format(run.DeadlineAt - run.CreatedAt)}). {absent}")
-                : End(run, RunStatus.Cancelled, now, $"Cancelled before Redshift accepted the batch. {absent}");
+                ? End(policy, run, RunStatus.TimedOut, now, $"Not submitted within the mart's timeout ({Format(run.DeadlineAt - run.CreatedAt)}). {absent}")
+                : End(policy, run, RunStatus.Cancelled, now, $"Cancelled before Redshift accepted the batch. {absent}");
     }
 
     private static RunTransition Submitted(RunRecord run, string statementId, DateTimeOffset now, RunPolicy policy)
@@ -309,8 +317,13 @@ internal static class RunStateMachine
             RunNotice.Unconfirmed);
     }
 
-    private static RunTransition End(RunRecord run, RunStatus status, DateTimeOffset now, string? error) =>
-        new(run with
+    /// <summary>
+    /// The run ends in <paramref name="status"/>. A Failed, TimedOut or Lost run that its mart retries gets its
+    /// <see cref="RunSummary.RetryAt"/> in this same write (so a crash right after it cannot lose the retry) and a retry step.
+    /// </summary>
+    private static RunTransition End(RunPolicy policy, RunRecord run, RunStatus status, DateTimeOffset now, string? error)
+    {
+        var ended = run with
         {
             Status = status,
             // What is stored is what every page, alert and log shows: never a credential from the SQL or its error.
@@ -319,7 +332,12 @@ internal static class RunStateMachine
             NextPollAt = null,
             SubmitLeaseUntil = null,
             StatusReason = status == RunStatus.Succeeded ? run.StatusReason : null,
-        }, RunStep.None, RunNotice.Ended);
+        };
+        var retryAt = RunRetries.IsRetriable(status) ? RunRetries.DueAt(ended, policy.RetryPolicy(run.Mart), now, policy.RetryJitter()) : null;
+        return retryAt is { } at
+            ? new(ended with { RetryAt = at }, RunStep.Retry(at), RunNotice.Ended)
+            : new(ended, RunStep.None, RunNotice.Ended);
+    }
 
     private static List<RunSubStatement>? SubStatementsOf(RunRecord run, DescribeStatementResponse statement)
     {

@@ -6,4 +6,7 @@ internal enum RunStepKind
     None,
     Submit,
     Poll,
+
+    /// <summary>Reserve the retry of the ended run (<see cref="RetryRunJob"/>).</summary>
+    Retry,
 }

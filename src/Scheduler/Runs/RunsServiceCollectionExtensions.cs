@@ -35,11 +35,13 @@ public static class RunsServiceCollectionExtensions
         services.AddSingleton<IRunLedger>(sp => sp.GetRequiredService<RunLedger>());
         services.AddSingleton<RunPolicy>();
         services.AddSingleton<RunLifecycle>();
+        services.AddSingleton<RunRetrier>();
         services.AddSingleton<RunControl>();
         services.AddSingleton<IRunTrigger>(sp => sp.GetRequiredService<RunControl>());
         services.AddSingleton<RunJobExpirationFilter>();
         services.AddTransient<SubmitRunJob>();
         services.AddTransient<PollRunJob>();
+        services.AddTransient<RetryRunJob>();
         services.AddTransient<CronTriggerJob>();
         services.AddTransient<RunRetentionJob>();
 

@@ -140,6 +140,39 @@ public sealed class RunCrashTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Retry_HappensExactlyOnce_WhenKilledRightAfterTheWriteThatEndedTheRunAndDecidedIt()
+    {
+        await using var harness = await RunHarness.StartAsync("crash_retry",
+            new Dictionary<string, string> { ["flaky"] = "SELECT 1 / (CASE WHEN nextval('public.retry_seq') < 2 THEN 0 ELSE 1 END) AS one;" },
+            new Dictionary<string, string?>(FastRecovery) { ["Marts:flaky:Retry:Attempts"] = "3", ["Marts:flaky:Retry:Delay"] = "00:00:01" },
+            startScheduler: false);
+        await harness.ScalarAsync("CREATE SEQUENCE public.retry_seq");
+        RunRecord run;
+        using (var doomed = await SchedulerProcess.StartAsync(harness, new Dictionary<string, string?> { ["Runs:TestingBlockAt"] = "AfterRetryDecided" }))
+        {
+            run = await harness.StartRunAsync("flaky");
+            await doomed.WaitForLineAsync(l => l == $"FAULT-POINT AfterRetryDecided {run.RunId}", TimeSpan.FromSeconds(90));
+            doomed.Kill();
+        }
+
+        // The run's end and its retry are stored; the retry job was never scheduled.
+        var atKill = (await harness.Ledger.GetAsync(run.RunId, CancellationToken.None))!;
+        Assert.Equal(RunStatus.Failed, atKill.Status);
+        Assert.NotNull(atKill.RetryAt);
+        Assert.Single(await harness.Ledger.ListAsync("flaky", null, 100, CancellationToken.None));
+
+        using var fresh = await SchedulerProcess.StartAsync(harness);
+        var retry = await RunRetryTests.WaitForRetryAsync(harness, atKill);
+        var done = await harness.WaitForTerminalAsync(retry.RunId, TimeSpan.FromSeconds(90));
+
+        Assert.True(done.Status == RunStatus.Succeeded, $"{done.Status}: {done.Error}");
+        Assert.Equal((2, run.RunId, RunTrigger.Retry), (done.Attempt, done.RetryOf, done.Trigger));
+        Assert.Equal(1, Assert.Single(await harness.SubmissionsAsync(done)).Executions);
+        // The retry's trigger key (unique) is what keeps it one, however often recovery sweeps.
+        Assert.Equal(2, (await harness.Ledger.ListAsync("flaky", null, 100, CancellationToken.None)).Count);
+    }
+
+    [Fact]
     public async Task KilledJob_IsRunAgainByHangfireItself_WithinTheInvisibilityTimeout_WhenRunRecoveryIsOff()
     {
         var settings = new Dictionary<string, string?>
