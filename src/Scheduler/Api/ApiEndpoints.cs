@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Scheduler.Backfills;
 using Scheduler.Marts.Live;
 using Scheduler.Marts.Pausing;
 using Scheduler.Runs;
@@ -46,6 +47,7 @@ public static class ApiEndpoints
         api.MapPost("/runs/{runId}/cancel", CancelAsync)
             .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
             .AddEndpointFilter<SameOriginFilter>();
+        api.MapBackfillApi();
         return api;
     }
 

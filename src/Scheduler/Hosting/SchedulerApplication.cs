@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scheduler.Alerts;
 using Scheduler.Api;
+using Scheduler.Backfills;
 using Scheduler.Database;
 using Scheduler.Dashboard;
 using Scheduler.Marts;
@@ -49,6 +50,7 @@ public static class SchedulerApplication
         services.AddRuns(configuration);
         services.AddLiveMarts();
         services.AddRunWatching(configuration);
+        services.AddBackfills(configuration);
 
         var app = builder.Build();
         ValidateOptions(app.Services);
@@ -82,6 +84,7 @@ public static class SchedulerApplication
         services.AddRedshiftDataClient(configuration);
         services.AddRuns(configuration);
         services.AddRunWatching(configuration);
+        services.AddBackfills(configuration);
         using var provider = services.BuildServiceProvider();
         try
         {
