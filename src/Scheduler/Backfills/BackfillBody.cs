@@ -154,7 +154,7 @@ public static class BackfillBody
         }
 
         if (DateOnly.TryParseExact(toText!.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var lastDay)
-            && LogicalDateParser.TryParse(mart, lastDay.AddDays(1).ToString("yyyy-MM-dd'T'00:00", CultureInfo.InvariantCulture), out var nextMidnight))
+            && LogicalDateParser.TryParse(mart, lastDay.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00", out var nextMidnight))
         {
             // A date alone as the end means "through that day".
             to = nextMidnight.AddSeconds(-1);
