@@ -180,6 +180,32 @@ public sealed partial class MartsPageTests(ChromiumFixture chromium)
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("0 3 * * *");
     }
 
+    [Fact]
+    public async Task BackfillForm_StartsABackfill_WhoseProgressPageShowsEveryDateFinished()
+    {
+        await using var host = await StartAsync(BrowserHost.Users(("alice", "alice-pw", "Admin")));
+        await using var context = await NewContextAsync(host, "alice", "alice-pw");
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("hangfire/marts");
+        await page.Locator("tr[data-mart='sample'] a.backfill-mart").ClickAsync();
+        await page.Locator("#backfill-from").FillAsync("2026-11-01");
+        await page.Locator("#backfill-to").FillAsync("2026-11-03");
+        await page.Locator("#backfill-rerun").SelectOptionAsync("all");
+        await page.Locator("button.backfill-submit").ClickAsync();
+
+        await page.WaitForURLAsync(new Regex("/hangfire/marts/backfills/[0-9a-f-]{36}$"), new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("table.backfill-dates tbody tr")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("table.backfill-dates tbody tr").First).ToContainTextAsync("2026-11-01 03:00 (+01:00)");
+        await Assertions.Expect(page.Locator(".lead .backfill-status")).ToHaveAttributeAsync("data-status", "Completed", s_long);
+        await Assertions.Expect(page.Locator("table.backfill-dates tr[data-state='Finished']")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("table.backfill-dates .run-status[data-status='Succeeded']")).ToHaveCountAsync(3);
+        var shot = Path.Combine(Artifacts.Screenshots, "backfill.png");
+        await page.ScreenshotAsync(new() { Path = shot, FullPage = true });
+        var docs = Directory.CreateDirectory(Path.Combine(Artifacts.RepositoryRoot, "docs", "img")).FullName;
+        File.Copy(shot, Path.Combine(docs, "backfill.png"), overwrite: true);
+    }
+
     private static Task<BrowserHost> StartAsync(Dictionary<string, string?> settings)
     {
         settings["Marts:sample:SqlFile"] = "sample.sql";

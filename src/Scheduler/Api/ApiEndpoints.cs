@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Scheduler.Backfills;
 using Scheduler.Marts.Live;
 using Scheduler.Marts.Pausing;
 using Scheduler.Runs;
@@ -94,6 +95,7 @@ public static class ApiEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
             .AddEndpointFilter<SameOriginFilter>();
+        api.MapBackfillApi();
         return api;
     }
 

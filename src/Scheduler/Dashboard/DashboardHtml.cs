@@ -123,7 +123,42 @@ internal static class DashboardHtml
     /// Every inline script our pages write, exactly as written: the Content-Security-Policy allows these by hash
     /// (<c>'sha256-…'</c>) instead of allowing any inline script.
     /// </summary>
-    public static IReadOnlyList<string> InlineScripts { get; } = [CommandScriptBody, RefreshScriptBody];
+    public static IReadOnlyList<string> InlineScripts { get; } = [CommandScriptBody, RefreshScriptBody, BackfillFormScriptBody];
+
+    /// <summary>
+    /// Sends a form marked <c>data-scheduler-form</c> (the Backfill form) as a command: its fields posted with the
+    /// antiforgery header; the outcome is shown in the command box, and a started backfill's page is opened.
+    /// </summary>
+    public const string BackfillFormScript = "<script>" + BackfillFormScriptBody + "</script>";
+
+    private const string BackfillFormScriptBody = """
+        document.addEventListener('DOMContentLoaded', function () {
+          var box = document.getElementById('scheduler-outcome');
+          document.querySelectorAll('form[data-scheduler-form]').forEach(function (form) {
+            form.addEventListener('submit', function (event) {
+              event.preventDefault();
+              var button = form.querySelector('button[type=submit]');
+              if (button.disabled) { return; }
+              button.disabled = true;
+              var headers = { 'Accept': 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' };
+              var header = document.querySelector('meta[name="csrf-header"]');
+              var token = document.querySelector('meta[name="csrf-token"]');
+              if (header && token) { headers[header.getAttribute('content')] = token.getAttribute('content'); }
+              fetch(form.getAttribute('data-scheduler-form'), { method: 'POST', headers: headers, credentials: 'same-origin', body: new URLSearchParams(new FormData(form)).toString() })
+                .then(function (response) {
+                  return response.json()
+                    .catch(function () { return { message: 'The server answered ' + response.status + '.' }; })
+                    .then(function (body) { return { ok: response.ok, body: body }; });
+                })
+                .then(function (result) {
+                  box.className = 'alert alert-' + (result.ok ? 'success' : 'danger'); box.textContent = result.body.message; box.style.display = 'block';
+                  if (result.ok && result.body.runUrl) { window.location.href = result.body.runUrl; } else { button.disabled = false; }
+                })
+                .catch(function (error) { box.className = 'alert alert-danger'; box.textContent = 'The command failed: ' + error; box.style.display = 'block'; button.disabled = false; });
+            });
+          });
+        });
+        """;
 
     private const string RefreshScriptBody =
         "setTimeout(function refresh() { if (document.body.hasAttribute('data-scheduler-busy')) { setTimeout(refresh, 500); } else { window.location.reload(); } }, 2000);";

@@ -14,6 +14,7 @@ namespace Scheduler.Dashboard;
 public static class MartsDashboard
 {
     private const string RunIdPattern = "(?<runId>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})";
+    private const string BackfillIdPattern = "(?<backfillId>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})";
     private const string MartPattern = "(?<name>[A-Za-z0-9][A-Za-z0-9_-]{0,63})";
 
     private static readonly Lock s_lock = new();
@@ -54,6 +55,10 @@ public static class MartsDashboard
             (context, services, cancellationToken) => DependencyCommands.RunWithDownstreamAsync(context, services.GetRequiredService<IRunTrigger>(), cancellationToken)));
         routes.Add($"/marts/{MartPattern}/pause", new DashboardCommandDispatcher(PauseCommands.ReadOnlyMessage, PauseCommands.PauseMartAsync));
         routes.Add($"/marts/{MartPattern}/resume", new DashboardCommandDispatcher(PauseCommands.ReadOnlyMessage, PauseCommands.ResumeMartAsync));
+        routes.Add($"/marts/{MartPattern}/backfills", new AsyncPageDispatcher<BackfillsPage.Model>(LoadBackfillsAsync, model => new BackfillsPage(model), "Unknown mart"));
+        routes.Add($"/marts/{MartPattern}/backfills/start", new DashboardCommandDispatcher(BackfillCommands.ReadOnlyMessage, BackfillCommands.StartAsync));
+        routes.Add($"/marts/backfills/{BackfillIdPattern}", new AsyncPageDispatcher<BackfillPage.Model>(LoadBackfillAsync, model => new BackfillPage(model), "Unknown backfill"));
+        routes.Add($"/marts/backfills/{BackfillIdPattern}/cancel", new DashboardCommandDispatcher(BackfillCommands.ReadOnlyMessage, BackfillCommands.CancelAsync));
         // '_' cannot start a mart name, so these never shadow a mart's routes.
         routes.Add("/marts/_all/pause", new DashboardCommandDispatcher(PauseCommands.ReadOnlyMessage, PauseCommands.PauseAllAsync));
         routes.Add("/marts/_all/resume", new DashboardCommandDispatcher(PauseCommands.ReadOnlyMessage, PauseCommands.ResumeAllAsync));
@@ -96,6 +101,25 @@ public static class MartsDashboard
             Zone = services.GetRequiredService<IMartCatalog>().Find(run.Mart)?.TimeZone,
             Retry = retry,
         };
+    }
+
+    private static async Task<BackfillsPage.Model?> LoadBackfillsAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var name = Uri.UnescapeDataString(context.UriMatch.Groups["name"].Value);
+        if (services.GetRequiredService<IMartCatalog>().Find(name) is not { } mart)
+        {
+            return null;
+        }
+
+        var backfills = await services.GetRequiredService<Scheduler.Backfills.BackfillStore>().ListAsync(name, 100, cancellationToken).ConfigureAwait(false);
+        return new BackfillsPage.Model(mart, backfills);
+    }
+
+    private static async Task<BackfillPage.Model?> LoadBackfillAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var id = Guid.Parse(context.UriMatch.Groups["backfillId"].Value);
+        var progress = await services.GetRequiredService<Scheduler.Backfills.BackfillStore>().GetProgressAsync(id, cancellationToken).ConfigureAwait(false);
+        return progress is null ? null : new BackfillPage.Model(progress, services.GetRequiredService<IMartCatalog>().Find(progress.Backfill.Mart));
     }
 
     private static async Task<RunsPage.Model?> LoadRunsAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)

@@ -185,7 +185,7 @@ internal sealed class MartsPage(MartsPage.Model model) : RazorPage
             <td>{E(mart.TimeZone ?? "–")}</td>
             <td>{nextCell}</td>
             <td>{lastCell}</td>
-            <td class="text-right" style="white-space:nowrap"><button type="button" class="btn btn-sm btn-primary run-now"{runDisabled}data-scheduler-command="{E(Url.To($"/marts/{name}/run"))}">Run now</button> {RunWithDownstreamButton(mart, runDisabled)}{pauseButton}{RunForm(mart, canRun && !IsReadOnly)}</td>
+            <td class="text-right" style="white-space:nowrap"><button type="button" class="btn btn-sm btn-primary run-now"{runDisabled}data-scheduler-command="{E(Url.To($"/marts/{name}/run"))}">Run now</button> <a class="btn btn-sm btn-default backfill-mart" href="{E(Url.To($"/marts/{name}/backfills"))}">Backfill</a> {RunWithDownstreamButton(mart, runDisabled)}{pauseButton}{RunForm(mart, canRun && !IsReadOnly)}</td>
             </tr>
             """);
         if (mart.Problems.Count > 0)

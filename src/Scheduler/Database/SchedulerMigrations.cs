@@ -144,5 +144,43 @@ internal static class SchedulerMigrations
         $"""
         CREATE INDEX runs_retry_due ON {schema}.runs (retry_at) WHERE retry_at IS NOT NULL;
         """,
+
+        // 8: backfills. A backfill (or a catch-up after downtime, kind 'catchup') plans its logical dates once; the driver
+        // moves each date Pending → Started (its run) → Finished, at most max_concurrent at a time. The catch-up
+        // watermark says up to when a mart's cron slots were looked at, so a slot is caught up once.
+        $"""
+        CREATE TABLE IF NOT EXISTS {schema}.backfills (
+            backfill_id uuid PRIMARY KEY,
+            kind text NOT NULL CHECK (kind IN ('backfill', 'catchup')),
+            mart text NOT NULL,
+            from_date timestamptz NOT NULL,
+            to_date timestamptz NOT NULL,
+            max_concurrent integer NOT NULL,
+            rerun text NOT NULL,
+            downstream boolean NOT NULL,
+            parameters jsonb,
+            status text NOT NULL CHECK (status IN ('Running', 'Completed', 'Cancelled')),
+            created_at timestamptz NOT NULL,
+            created_by text,
+            cancelled_at timestamptz,
+            cancelled_by text,
+            completed_at timestamptz
+        );
+        CREATE INDEX IF NOT EXISTS backfills_mart_created ON {schema}.backfills (mart, created_at DESC);
+        CREATE INDEX IF NOT EXISTS backfills_running ON {schema}.backfills (mart) WHERE status = 'Running';
+        CREATE TABLE IF NOT EXISTS {schema}.backfill_dates (
+            backfill_id uuid NOT NULL REFERENCES {schema}.backfills (backfill_id) ON DELETE CASCADE,
+            logical_date timestamptz NOT NULL,
+            state text NOT NULL CHECK (state IN ('Pending', 'Started', 'Finished', 'Excluded', 'Cancelled')),
+            run_id uuid,
+            note text,
+            PRIMARY KEY (backfill_id, logical_date)
+        );
+        CREATE TABLE IF NOT EXISTS {schema}.catchup_watermarks (
+            mart text PRIMARY KEY,
+            watermark timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL
+        );
+        """,
     ];
 }

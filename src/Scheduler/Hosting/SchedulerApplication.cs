@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scheduler.Alerts;
 using Scheduler.Api;
+using Scheduler.Backfills;
 using Scheduler.Database;
 using Scheduler.Dashboard;
 using Scheduler.Dependencies;
@@ -52,6 +53,7 @@ public static class SchedulerApplication
         services.AddLiveMarts();
         services.AddRunWatching(configuration);
         services.AddDependencies();
+        services.AddBackfills(configuration);
 
         var app = builder.Build();
         ValidateOptions(app.Services);
@@ -86,6 +88,7 @@ public static class SchedulerApplication
         services.AddRedshiftDataClient(configuration);
         services.AddRuns(configuration);
         services.AddRunWatching(configuration);
+        services.AddBackfills(configuration);
         using var provider = services.BuildServiceProvider();
         try
         {

@@ -41,6 +41,22 @@ public sealed class ApiAccessTests
         }
 
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("api/pause")).StatusCode);
+
+        // Backfills start runs: Admin only; anyone signed in may read them.
+        var backfill = new StringContent("""{ "from": "2026-11-01", "to": "2026-11-01" }""", System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("api/marts/sample/backfills", backfill)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync("api/marts/sample/backfills", backfill)).StatusCode);
+        using var created = await admin.PostAsync("api/marts/sample/backfills", backfill);
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        var backfillLocation = created.Headers.Location!.ToString().TrimStart('/');
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(backfillLocation)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync(backfillLocation)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("api/marts/sample/backfills")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync(backfillLocation + "/cancel", null)).StatusCode);
+        using var crossSite = new HttpRequestMessage(HttpMethod.Post, backfillLocation + "/cancel");
+        crossSite.Headers.TryAddWithoutValidation("Origin", "http://evil.example");
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.SendAsync(crossSite)).StatusCode);
+
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("api/marts/sample/pause", null)).StatusCode);
     }
 

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Scheduler.Runs;
+
+namespace Scheduler.Backfills;
+
+/// <summary>Registers backfills and catch-up after downtime.</summary>
+public static class BackfillServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the store, the driver (woken by runs ending: an <see cref="IRunObserver"/>), the sweep and the catch-up
+    /// service. Needs <c>AddRuns</c>, <c>AddMarts</c> and the pause store. Options: <c>Backfills:*</c>, validated at start-up.
+    /// </summary>
+    public static IServiceCollection AddBackfills(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<BackfillOptions>().Bind(configuration.GetSection(BackfillOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackfillOptions>, BackfillOptionsValidator>());
+        services.AddSingleton<BackfillStore>();
+        services.AddSingleton<BackfillDriver>();
+        services.AddSingleton<BackfillService>();
+        services.AddSingleton<BackfillSignals>();
+        services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<BackfillSignals>());
+        services.AddSingleton<BackfillSweepService>();
+        services.AddHostedService(sp => sp.GetRequiredService<BackfillSweepService>());
+        services.AddSingleton<CatchUpService>();
+        services.AddHostedService(sp => sp.GetRequiredService<CatchUpService>());
+        return services;
+    }
+}
