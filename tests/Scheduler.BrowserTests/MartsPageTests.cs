@@ -45,7 +45,8 @@ public sealed partial class MartsPageTests(ChromiumFixture chromium)
         await Assertions.Expect(page.Locator("table.sub-statements .sub-status").First).ToHaveTextAsync("FINISHED");
         await Assertions.Expect(page.Locator(".statement-id")).Not.ToHaveTextAsync("–");
         await Assertions.Expect(page.Locator("button.cancel-run")).ToHaveCountAsync(0);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts.Screenshots, "run-succeeded.png"), FullPage = true });
+        var runShot = Path.Combine(Artifacts.Screenshots, "run-succeeded.png");
+        await page.ScreenshotAsync(new() { Path = runShot, FullPage = true });
 
         await page.GotoAsync("hangfire/marts");
         await Assertions.Expect(row.Locator(".run-status")).ToHaveAttributeAsync("data-status", "Succeeded");
@@ -53,6 +54,7 @@ public sealed partial class MartsPageTests(ChromiumFixture chromium)
         await page.ScreenshotAsync(new() { Path = marts, FullPage = true });
         var docs = Directory.CreateDirectory(Path.Combine(Artifacts.RepositoryRoot, "docs", "img")).FullName;
         File.Copy(marts, Path.Combine(docs, "marts.png"), overwrite: true);
+        File.Copy(runShot, Path.Combine(docs, "run.png"), overwrite: true);
     }
 
     [Fact]
