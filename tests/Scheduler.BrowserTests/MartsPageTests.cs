@@ -136,7 +136,7 @@ public sealed partial class MartsPageTests(ChromiumFixture chromium)
         var page = await context.NewPageAsync();
 
         await page.GotoAsync("hangfire/marts");
-        await Assertions.Expect(page.Locator("button.run-now")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("button.run-now")).ToHaveCountAsync(3); // sample, slow, params
         await Assertions.Expect(page.Locator("button:not([disabled])[data-scheduler-command]")).ToHaveCountAsync(0);
         await page.GotoAsync($"hangfire/marts/runs/{active.Run!.RunId:D}");
         await Assertions.Expect(page.Locator("button.cancel-run")).ToBeDisabledAsync();
