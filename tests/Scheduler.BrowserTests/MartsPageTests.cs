@@ -87,7 +87,7 @@ public sealed partial class MartsPageTests(ChromiumFixture chromium)
         await Assertions.Expect(page.Locator("tr[data-parameter='region'] .parameter-value")).ToHaveTextAsync("us");
         await Assertions.Expect(page.Locator("tr[data-parameter='run_date'] .parameter-value")).ToHaveTextAsync("2026-12-01");
         await Assertions.Expect(page.Locator(".run-trigger")).ToContainTextAsync("manual");
-        var run = await host.Services.GetRequiredService<IRunLedger>().ListAsync("params", null, 10, CancellationToken.None);
+        var run = await host.Services.GetRequiredService<IRunQueries>().ListAsync("params", null, 10, CancellationToken.None);
         Assert.True(Assert.Single(run).Downstream);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts.Screenshots, "run-for-a-date.png"), FullPage = true });
     }
@@ -159,7 +159,7 @@ public sealed partial class MartsPageTests(ChromiumFixture chromium)
         await page.GotoAsync("hangfire/marts");
 
         var forged = await page.APIRequest.PostAsync("hangfire/marts/sample/run");
-        var runsAfterForgery = await host.Services.GetRequiredService<IRunLedger>().ListAsync("sample", null, 10, CancellationToken.None);
+        var runsAfterForgery = await host.Services.GetRequiredService<IRunQueries>().ListAsync("sample", null, 10, CancellationToken.None);
         var genuine = await page.APIRequest.PostAsync("hangfire/marts/sample/run", new() { Headers = await AntiforgeryAsync(page) });
 
         Assert.Equal(403, forged.Status);

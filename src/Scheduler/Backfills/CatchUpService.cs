@@ -23,6 +23,7 @@ namespace Scheduler.Backfills;
 /// </remarks>
 public sealed partial class CatchUpService(
     BackfillStore store,
+    RunSweepQueries runs,
     BackfillDriver driver,
     IMartCatalog catalog,
     PauseStore pauses,
@@ -112,7 +113,7 @@ public sealed partial class CatchUpService(
 
         var plan = CatchUpPlan.For(mart, watermark.Value, until);
         var keys = plan.Run.Concat(plan.Skip).Select(slot => TriggerKeys.CronSlot(mart.Name, slot)).ToList();
-        var used = keys.Count == 0 ? [] : await store.GetUsedTriggerKeysAsync(keys, cancellationToken).ConfigureAwait(false);
+        var used = keys.Count == 0 ? [] : await runs.GetUsedTriggerKeysAsync(keys, cancellationToken).ConfigureAwait(false);
         bool Missed(DateTimeOffset slot) => !used.Contains(TriggerKeys.CronSlot(mart.Name, slot));
         var toSkip = plan.Skip.Where(Missed).ToList();
         var toRun = plan.Run.Where(Missed).ToList();

@@ -12,7 +12,7 @@ namespace Scheduler.Dependencies;
 /// that was busy. Every instance runs it; trigger keys make overlaps cost reads, never a second run.
 /// </summary>
 public sealed partial class DependencySweepService(
-    RunLedger ledger,
+    RunSweepQueries ledger,
     DependencyPropagator propagator,
     IOptions<RunsOptions> options,
     TimeProvider timeProvider,

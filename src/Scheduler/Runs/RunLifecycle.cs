@@ -18,7 +18,7 @@ namespace Scheduler.Runs;
 /// next step was due, and recovery delivers <see cref="RunEventKind.StepOverdue"/> for it.
 /// </remarks>
 public sealed partial class RunLifecycle(
-    RunLedger ledger,
+    RunStore ledger,
     RunPolicy policy,
     IBackgroundJobClient jobs,
     IEnumerable<IRunObserver> observers,
@@ -146,7 +146,7 @@ public sealed partial class RunLifecycle(
                 var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
-                    await RunLedger.LockSlotAsync(connection, slotKey, cancellationToken).ConfigureAwait(false);
+                    await RunStore.LockSlotAsync(connection, slotKey, cancellationToken).ConfigureAwait(false);
                     var run = await ledger.GetAsync(runId, connection, cancellationToken).ConfigureAwait(false);
                     if (run is null)
                     {
@@ -200,7 +200,7 @@ public sealed partial class RunLifecycle(
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                await RunLedger.LockSlotAsync(connection, slotKey, cancellationToken).ConfigureAwait(false);
+                await RunStore.LockSlotAsync(connection, slotKey, cancellationToken).ConfigureAwait(false);
                 now = timeProvider.GetUtcNow();
                 var (holders, _) = await ledger.CountSlotAsync(connection, slotKey, now, cancellationToken).ConfigureAwait(false);
                 var free = cap == 0 ? 1000 : cap - holders;
@@ -236,10 +236,14 @@ public sealed partial class RunLifecycle(
 
     /// <summary>
     /// Records that an ended run's dependants were handled (started, skipped, or not due), so the dependency sweep
-    /// leaves it alone. Bookkeeping, not a state change: the run's status and version stay as they are.
+    /// leaves it alone. Bookkeeping, not a state change: the run's status and version stay as they are. False when
+    /// the run is no longer at <paramref name="run"/>'s version (the handling was decided on an old copy).
     /// </summary>
-    public Task MarkPropagatedAsync(Guid runId, CancellationToken cancellationToken) =>
-        ledger.MarkPropagatedAsync(runId, timeProvider.GetUtcNow(), cancellationToken);
+    public Task<bool> MarkPropagatedAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return ledger.MarkPropagatedAsync(run.RunId, run.Version, timeProvider.GetUtcNow(), cancellationToken);
+    }
 
     /// <summary>The one place a run's next job is scheduled (its poll attempt was moved by the same write).</summary>
     private void Schedule(RunRecord run, RunStep step, DateTimeOffset now)

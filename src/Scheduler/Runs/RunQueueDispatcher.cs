@@ -15,7 +15,7 @@ namespace Scheduler.Runs;
 /// instance holds none: its runs go on (or end) through recovery like any other.
 /// </summary>
 public sealed partial class RunQueueDispatcher(
-    RunLedger ledger,
+    RunSweepQueries ledger,
     RunLifecycle lifecycle,
     RunQueueSignal signal,
     IOptions<RedshiftLimitsOptions> options,

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 using Scheduler.Marts;
 
@@ -54,4 +55,16 @@ public sealed record RunRecord : RunSummary
     /// <summary>True once BatchExecuteStatement may have reached AWS: from then on only Redshift's word ends the run.</summary>
     [JsonIgnore]
     internal bool MayHaveReachedRedshift => SubmitAttemptedAt is not null || StatementId is not null;
+
+    /// <summary>An empty record: set its members with an initializer.</summary>
+    public RunRecord()
+    {
+    }
+
+    /// <summary>A record holding <paramref name="summary"/>'s members (the store maps the summary's columns once, for both).</summary>
+    [SetsRequiredMembers]
+    internal RunRecord(RunSummary summary)
+        : base(summary)
+    {
+    }
 }

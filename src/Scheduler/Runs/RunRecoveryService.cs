@@ -14,7 +14,7 @@ namespace Scheduler.Runs;
 /// compare-and-swap makes overlaps cost a read, never a second step.
 /// </summary>
 public sealed partial class RunRecoveryService(
-    RunLedger ledger,
+    RunSweepQueries ledger,
     RunLifecycle lifecycle,
     RunRetrier retrier,
     IOptions<RunsOptions> options,

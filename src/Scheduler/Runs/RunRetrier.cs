@@ -16,7 +16,7 @@ namespace Scheduler.Runs;
 /// outcome, says why in its status reason, and the failure alert goes out then.
 /// </remarks>
 public sealed partial class RunRetrier(
-    RunLedger ledger,
+    IRunQueries ledger,
     RunLifecycle lifecycle,
     IMartCatalog catalog,
     ITriggerGate gate,

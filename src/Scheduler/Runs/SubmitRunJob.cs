@@ -28,7 +28,7 @@ namespace Scheduler.Runs;
 /// </remarks>
 [AutomaticRetry(Attempts = 50, DelaysInSeconds = [1, 2, 5, 10, 20, 30, 60], ExceptOn = [typeof(RunFailedException)], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
 public sealed partial class SubmitRunJob(
-    RunLedger ledger,
+    IRunQueries ledger,
     RunLifecycle lifecycle,
     RunPolicy policy,
     ITriggerGate gate,

@@ -44,7 +44,7 @@ public sealed class PauseTests : IDisposable
     }
 
     private static async Task<IReadOnlyList<RunSummary>> RunsAsync(LiveMartsHost host) =>
-        await host.Services.GetRequiredService<IRunLedger>().ListAsync("nightly", null, 10, CancellationToken.None);
+        await host.Services.GetRequiredService<IRunQueries>().ListAsync("nightly", null, 10, CancellationToken.None);
 
     [Fact]
     public async Task PausedMart_FiresNoCronRunAcrossARestart_AndFiresAgainAfterResume()

@@ -45,7 +45,7 @@ internal sealed class RunHarness : IAsyncDisposable
     /// <summary>The in-process scheduler (started) or a client-only one (not started) for child-process tests.</summary>
     public WebApplication App { get; private set; } = null!;
 
-    public IRunLedger Ledger => App.Services.GetRequiredService<IRunLedger>();
+    public IRunQueries Ledger => App.Services.GetRequiredService<IRunQueries>();
 
     public IRunTrigger Trigger => App.Services.GetRequiredService<IRunTrigger>();
 

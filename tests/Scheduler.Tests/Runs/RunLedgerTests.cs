@@ -168,8 +168,8 @@ public sealed class RunLedgerTests : IAsyncLifetime
         var active = await _f.ReserveAsync("purge");
         var recentSkipped = await _f.ReserveAsync("purge");
 
-        var deletedSkippedOnly = await _f.Ledger.PurgeAsync(before: T0.AddDays(-1), skippedBefore: T0.AddDays(5), 1000, CancellationToken.None);
-        var deletedOld = await _f.Ledger.PurgeAsync(before: T0.AddDays(20), skippedBefore: T0.AddDays(5), 1000, CancellationToken.None);
+        var deletedSkippedOnly = await _f.Store.PurgeAsync(before: T0.AddDays(-1), skippedBefore: T0.AddDays(5), 1000, CancellationToken.None);
+        var deletedOld = await _f.Store.PurgeAsync(before: T0.AddDays(20), skippedBefore: T0.AddDays(5), 1000, CancellationToken.None);
 
         Assert.Equal(1, deletedSkippedOnly);
         Assert.Equal(1, deletedOld);
@@ -177,6 +177,56 @@ public sealed class RunLedgerTests : IAsyncLifetime
         Assert.Null(await _f.Ledger.GetAsync(old.RunId, CancellationToken.None));
         Assert.NotNull(await _f.Ledger.GetAsync(active.RunId, CancellationToken.None));
         Assert.NotNull(await _f.Ledger.GetAsync(recentSkipped.RunId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PurgeAsync_KeepsARun_WhenItChangedSinceThePurgeReadIt()
+    {
+        var changed = await _f.ReserveAsync("purge_race");
+        await _f.Lifecycle.ApplyAsync(changed.RunId, RunEvent.CancelRequested(), CancellationToken.None);
+        var unchanged = await _f.ReserveAsync("purge_race");
+        await _f.Lifecycle.ApplyAsync(unchanged.RunId, RunEvent.CancelRequested(), CancellationToken.None);
+        var found = await _f.Store.ListPurgeableAsync(T0.AddDays(1), T0.AddDays(1), 1000, CancellationToken.None);
+        var read = (await _f.Store.GetAsync(changed.RunId, CancellationToken.None))!;
+        Assert.True(await _f.Store.TryUpdateAsync(read, read with { StatusReason = "changed after the purge read it" }, T0, CancellationToken.None));
+
+        var deleted = await _f.Store.DeleteAsync(found, CancellationToken.None);
+
+        Assert.Equal(2, found.Count);
+        Assert.Equal(1, deleted);
+        Assert.NotNull(await _f.Ledger.GetAsync(changed.RunId, CancellationToken.None));
+        Assert.Null(await _f.Ledger.GetAsync(unchanged.RunId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_NeverDeletesAnActiveRun_EvenAtItsVersion()
+    {
+        var active = await _f.ReserveAsync("purge_active");
+
+        var deleted = await _f.Store.DeleteAsync([(active.RunId, active.Version)], CancellationToken.None);
+
+        Assert.Equal(0, deleted);
+        Assert.NotNull(await _f.Ledger.GetAsync(active.RunId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task MarkPropagatedAsync_RefusesTheMark_WhenTheRunChangedSinceItWasRead()
+    {
+        var run = await _f.ReserveAsync("propagated");
+        var ended = (await _f.Lifecycle.ApplyAsync(run.RunId, RunEvent.CancelRequested(), CancellationToken.None)).Run!;
+        Assert.True(await _f.Store.TryUpdateAsync(ended, ended with { StatusReason = "changed after the propagator read it" }, T0, CancellationToken.None));
+        var current = (await _f.Store.GetAsync(run.RunId, CancellationToken.None))!;
+
+        var staleMark = await _f.Lifecycle.MarkPropagatedAsync(ended, CancellationToken.None);
+        var unmarked = await _f.ScalarAsync($"SELECT count(*) FROM scheduler.runs WHERE run_id = '{run.RunId}' AND propagated_at IS NULL");
+        var currentMark = await _f.Lifecycle.MarkPropagatedAsync(current, CancellationToken.None);
+        var secondMark = await _f.Lifecycle.MarkPropagatedAsync(current, CancellationToken.None);
+
+        Assert.False(staleMark);
+        Assert.Equal(1, unmarked);
+        Assert.True(currentMark);
+        Assert.False(secondMark);
+        Assert.Equal(current.Version, (await _f.Store.GetAsync(run.RunId, CancellationToken.None))!.Version);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Scheduler.Database;
 using Scheduler.Marts.Live;
 using Scheduler.Runs;
 
@@ -21,7 +22,7 @@ public sealed partial class MartScheduleSync(
     LiveMartCatalog catalog,
     IRecurringJobManager recurringJobs,
     JobStorage storage,
-    [FromKeyedServices(RunLedger.DataSourceKey)] NpgsqlDataSource dataSource,
+    [FromKeyedServices(DatabaseServiceCollectionExtensions.DataSourceKey)] NpgsqlDataSource dataSource,
     MartReloadSettings settings,
     TimeProvider timeProvider,
     ILogger<MartScheduleSync> logger) : BackgroundService

@@ -41,7 +41,7 @@ public sealed class RunWatcherIntegrationTests : IDisposable
         return app;
     }
 
-    private static async Task<RunRecord> WaitForAsync(IRunLedger ledger, Guid runId, RunStatus status)
+    private static async Task<RunRecord> WaitForAsync(IRunQueries ledger, Guid runId, RunStatus status)
     {
         var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(60);
         RunRecord? run;
@@ -64,7 +64,7 @@ public sealed class RunWatcherIntegrationTests : IDisposable
         try
         {
             var started = await app.Services.GetRequiredService<IRunTrigger>().TriggerAsync("broken", RunTrigger.Manual, CancellationToken.None);
-            var run = await WaitForAsync(app.Services.GetRequiredService<IRunLedger>(), started.Run!.RunId, RunStatus.Failed);
+            var run = await WaitForAsync(app.Services.GetRequiredService<IRunQueries>(), started.Run!.RunId, RunStatus.Failed);
 
             Assert.Contains("no_such_table", run.Error, StringComparison.Ordinal);
             // Before the backstop's first poll was even due: the watcher saw FAILED and handed the run to a poll job at once.
@@ -97,7 +97,7 @@ public sealed class RunWatcherIntegrationTests : IDisposable
         {
             var started = await app.Services.GetRequiredService<IRunTrigger>().TriggerAsync("quick", RunTrigger.Manual, CancellationToken.None);
             Assert.Equal(TriggerOutcome.Started, started.Outcome);
-            var run = await WaitForAsync(app.Services.GetRequiredService<IRunLedger>(), started.Run!.RunId, RunStatus.Succeeded);
+            var run = await WaitForAsync(app.Services.GetRequiredService<IRunQueries>(), started.Run!.RunId, RunStatus.Succeeded);
 
             Assert.NotNull(run.StatementFinishedAt);
             Assert.True(run.CompletedAt < run.SubmittedAt + TimeSpan.FromMinutes(5), $"completed {run.CompletedAt:O}, submitted {run.SubmittedAt:O}");
