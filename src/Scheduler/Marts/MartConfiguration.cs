@@ -6,10 +6,13 @@ using Scheduler.Marts.Live;
 namespace Scheduler.Marts;
 
 /// <summary>
-/// Reads <c>ConnectionStrings:Scheduler</c>, <c>Redshift:*</c>, <c>Sql:Root</c> and <c>Marts:&lt;name&gt;:*</c> into
-/// validated <see cref="MartDefinition"/>s, collecting every problem instead of stopping at the first.
+/// Reads <c>Sql:Root</c>, <c>Marts:&lt;name&gt;:*</c> and the definition files (with the global <c>Redshift:*</c> target
+/// keys a mart inherits) into validated <see cref="MartDefinition"/>s, collecting every problem instead of stopping at
+/// the first. Never throws for bad configuration: the catalog lists what is broken and keeps the last good definition.
 /// </summary>
 /// <remarks>
+/// Split by responsibility: this file (the whole read, definition files, duplicates), <c>.Definition</c> (one mart),
+/// <c>.Target</c>, <c>.Parameters</c>, <c>.Runs</c> (retries, catch-up), <c>.Dependencies</c> and <c>.Values</c>.
 /// Bounds (documented in docs/configuration.md): <c>Timeout</c> above zero and at most 24 h (the Data API keeps a statement's
 /// metadata for 24 h); <c>Poll:InitialInterval</c> from 1 s to 5 min; <c>Poll:MaxInterval</c> from the initial
 /// interval to 30 min. A mart that sets <c>Redshift:WorkgroupName</c> or <c>Redshift:ClusterIdentifier</c> replaces
