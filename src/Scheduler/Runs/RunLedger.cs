@@ -340,7 +340,7 @@ public sealed class RunLedger : IRunLedger
         AddTime(command, "cancel_at", next.CancelRequestedAt);
         p.AddWithValue("polls", next.PollCount);
         p.AddWithValue("attempt", next.PollAttempt);
-        AddTime(command, "next", next.NextPollAt);
+        AddTime(command, "next", next.NextStepDueAt);
         AddTime(command, "attempted", next.SubmitAttemptedAt);
         p.AddWithValue("attempts", next.SubmitAttempts);
         AddTime(command, "lease", next.SubmitLeaseUntil);
@@ -635,7 +635,7 @@ public sealed class RunLedger : IRunLedger
             PollCount = summary.PollCount,
             UnconfirmedAt = summary.UnconfirmedAt,
             PollAttempt = c.Int("poll_attempt"),
-            NextPollAt = c.NullableTime("next_poll_at"),
+            NextStepDueAt = c.NullableTime("next_poll_at"),
             SubStatements = subs ?? [],
             SqlStatements = c.NullableTextArray("sql_statements"),
             SubmitAttemptedAt = c.NullableTime("submit_attempted_at"),
