@@ -109,10 +109,9 @@ public sealed partial class SubmitRunJob(
             }
         }
 
-        if (run.Status == RunStatus.Submitting && run.SlotKey is null && run.SubmitAttemptedAt is null
+        if (RunStateMachine.TakesSlotBeforeSending(run)
             && RunSlots.KeyOf(TargetOf(run)) is { } slotKey && RunSlots.CapOf(limits.Value, slotKey) is > 0 and var cap)
         {
-            // Runs reserved before the limit existed, or that may already have reached Redshift, never wait for a slot.
             var slot = await lifecycle.TakeSlotAsync(runId, slotKey, cap, cancellationToken).ConfigureAwait(false);
             if (slot.Run is not { Status: RunStatus.Submitting })
             {
@@ -166,9 +165,8 @@ public sealed partial class SubmitRunJob(
         }
         catch (RedshiftDataException ex)
         {
-            // AWS refused. On the run's very first HTTP request nothing can exist; after an earlier attempt that may have
-            // reached AWS (a timeout, then rotated credentials), only a lookup by name can say whether it ran.
-            if (attempt.SubmitAttempts == 1 && ex.Attempt == 1)
+            // AWS refused: the run ends only if nothing can exist; otherwise only a lookup by name can say whether it ran.
+            if (RunStateMachine.RefusalProvesNothingRan(attempt, ex.Attempt))
             {
                 await EndOrThrowAsync(attempt, new RunEvent.SubmitRefused(ex.Message), cancellationToken).ConfigureAwait(false);
                 return;

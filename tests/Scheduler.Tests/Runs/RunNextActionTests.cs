@@ -143,6 +143,26 @@ public sealed class RunNextActionTests
     }
 
     [Fact]
+    public void TakesSlotBeforeSending_OnlyASubmittingRunWithoutSlotThatNeverAttemptedASend()
+    {
+        Assert.True(RunStateMachine.TakesSlotBeforeSending(Submitting()));
+        Assert.False(RunStateMachine.TakesSlotBeforeSending(Submitting() with { SlotKey = "workgroup:wg" }));
+        Assert.False(RunStateMachine.TakesSlotBeforeSending(Submitting() with { SubmitAttemptedAt = T0, SubmitAttempts = 1 }));
+        Assert.False(RunStateMachine.TakesSlotBeforeSending(Submitting() with { Status = RunStatus.Cancelling }));
+    }
+
+    [Theory]
+    [InlineData(1, 1, true)]
+    [InlineData(1, 2, false)] // the client's own retry: the first request may have reached AWS
+    [InlineData(2, 1, false)] // an earlier submit attempt may have reached AWS
+    public void RefusalProvesNothingRan_OnlyOnTheRunsVeryFirstRequest(int submitAttempts, int httpAttempt, bool expected)
+    {
+        var attempt = Submitting() with { SubmitAttemptedAt = T0, SubmitAttempts = submitAttempts };
+
+        Assert.Equal(expected, RunStateMachine.RefusalProvesNothingRan(attempt, httpAttempt));
+    }
+
+    [Fact]
     public void Decide_SubmitDeferred_NeverSchedulesASubmittingRunPastItsDeadline()
     {
         var run = Submitting() with { SubmitAttemptedAt = T0, SubmitAttempts = 1 };
