@@ -40,7 +40,7 @@ public static class MartServiceCollectionExtensions
     /// <summary>
     /// Registers what keeps the marts live and controllable: the reloader (file watching, configuration reload, periodic
     /// rescan), the sync of Hangfire's recurring jobs, the pause store (its table created at start-up) and the
-    /// <see cref="ITriggerGate"/> that <c>MartRunner</c> asks. Needs <c>AddMarts</c>, Hangfire and <c>AddRuns</c>
+    /// <see cref="ITriggerGate"/> that triggers and the submit step ask. Needs <c>AddMarts</c>, Hangfire and <c>AddRuns</c>
     /// (the ledger's PostgreSQL data source and schema name).
     /// </summary>
     public static IServiceCollection AddLiveMarts(this IServiceCollection services)

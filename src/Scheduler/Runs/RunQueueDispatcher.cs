@@ -29,7 +29,7 @@ public sealed partial class RunQueueDispatcher(
         var now = timeProvider.GetUtcNow();
         foreach (var runId in await ledger.ListQueuedPastDeadlineAsync(now, 500, cancellationToken).ConfigureAwait(false))
         {
-            await lifecycle.ApplyAsync(runId, RunEvent.DeadlinePassed(), cancellationToken).ConfigureAwait(false);
+            await lifecycle.ApplyAsync(runId, new RunEvent.DeadlinePassed(), cancellationToken).ConfigureAwait(false);
         }
 
         var granted = 0;

@@ -31,7 +31,7 @@ public sealed partial class RunRecoveryService(
         var overdue = await ledger.ListOverdueAsync(dueBefore, 500, cancellationToken).ConfigureAwait(false);
         foreach (var run in overdue)
         {
-            var result = await lifecycle.ApplyAsync(run.RunId, RunEvent.StepOverdue(dueBefore), cancellationToken).ConfigureAwait(false);
+            var result = await lifecycle.ApplyAsync(run.RunId, new RunEvent.StepOverdue(dueBefore), cancellationToken).ConfigureAwait(false);
             if (result.Applied)
             {
                 LogRecovered(logger, run.RunId, run.Status, run.StatementId is null ? "submit" : "poll");

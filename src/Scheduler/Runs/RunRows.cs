@@ -132,7 +132,7 @@ internal sealed class RunRows
         return new RunRecord(ReadSummary(c))
         {
             PollAttempt = c.Int("poll_attempt"),
-            NextPollAt = c.NullableTime("next_poll_at"),
+            NextStepDueAt = c.NullableTime("next_poll_at"),
             SubStatements = subs ?? [],
             SqlStatements = c.NullableTextArray("sql_statements"),
             SubmitAttemptedAt = c.NullableTime("submit_attempted_at"),

@@ -33,8 +33,8 @@ public sealed class RunStore
     /// <summary>The run as it is now: what a compare-and-swap is decided on.</summary>
     internal Task<RunRecord?> GetAsync(Guid runId, CancellationToken cancellationToken) => _rows.GetAsync(runId, null, cancellationToken);
 
-    /// <summary>The run, read on <paramref name="connection"/> (within its transaction).</summary>
-    internal Task<RunRecord?> GetAsync(Guid runId, NpgsqlConnection connection, CancellationToken cancellationToken) =>
+    /// <summary>The run, read on <paramref name="connection"/> (within its transaction) when given, else on its own.</summary>
+    internal Task<RunRecord?> GetAsync(Guid runId, NpgsqlConnection? connection, CancellationToken cancellationToken) =>
         _rows.GetAsync(runId, connection, cancellationToken);
 
     /// <summary>A connection for a transaction that counts and moves slots (see <see cref="LockSlotAsync"/>).</summary>
@@ -189,7 +189,7 @@ public sealed class RunStore
         RunRows.AddTime(command, "cancel_at", next.CancelRequestedAt);
         p.AddWithValue("polls", next.PollCount);
         p.AddWithValue("attempt", next.PollAttempt);
-        RunRows.AddTime(command, "next", next.NextPollAt);
+        RunRows.AddTime(command, "next", next.NextStepDueAt);
         RunRows.AddTime(command, "attempted", next.SubmitAttemptedAt);
         p.AddWithValue("attempts", next.SubmitAttempts);
         RunRows.AddTime(command, "lease", next.SubmitLeaseUntil);

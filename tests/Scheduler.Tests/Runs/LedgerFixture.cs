@@ -74,8 +74,8 @@ internal sealed class LedgerFixture : IAsyncDisposable
     public async Task<RunRecord> RunningAsync(string mart, string statementId = "stmt-1")
     {
         var run = await ReserveAsync(mart);
-        await Lifecycle.ApplyAsync(run.RunId, RunEvent.SubmitAttempted(["select 1"]), CancellationToken.None);
-        return (await Lifecycle.ApplyAsync(run.RunId, RunEvent.Submitted(statementId), CancellationToken.None)).Run!;
+        await Lifecycle.ApplyAsync(run.RunId, new RunEvent.SubmitAttempted(["select 1"]), CancellationToken.None);
+        return (await Lifecycle.ApplyAsync(run.RunId, new RunEvent.Submitted(statementId), CancellationToken.None)).Run!;
     }
 
     public async Task<long> ScalarAsync(string sql)

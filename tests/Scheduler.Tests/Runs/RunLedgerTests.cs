@@ -73,7 +73,7 @@ public sealed class RunLedgerTests : IAsyncLifetime
     public async Task ReserveAsync_StartsANewRun_WhenThePreviousOneEnded()
     {
         var first = await _f.ReserveAsync("again");
-        await _f.Lifecycle.ApplyAsync(first.RunId, RunEvent.CancelRequested(), CancellationToken.None);
+        await _f.Lifecycle.ApplyAsync(first.RunId, new RunEvent.CancelRequested(), CancellationToken.None);
 
         var second = await _f.ReserveAsync("again");
 
@@ -88,8 +88,8 @@ public sealed class RunLedgerTests : IAsyncLifetime
         var before = await _f.Ledger.GetAsync(run.RunId, CancellationToken.None);
         _f.Time.Advance(TimeSpan.FromMinutes(1));
 
-        var stale = await _f.Lifecycle.ApplyAsync(run.RunId, RunEvent.PollFailed(run.PollAttempt - 1, "late copy"), CancellationToken.None);
-        var notAllowed = await _f.Lifecycle.ApplyAsync(run.RunId, RunEvent.NotSubmittable("nothing"), CancellationToken.None);
+        var stale = await _f.Lifecycle.ApplyAsync(run.RunId, new RunEvent.PollFailed(run.PollAttempt - 1, "late copy"), CancellationToken.None);
+        var notAllowed = await _f.Lifecycle.ApplyAsync(run.RunId, new RunEvent.NotSubmittable("nothing"), CancellationToken.None);
         var after = await _f.Ledger.GetAsync(run.RunId, CancellationToken.None);
 
         Assert.False(stale.Applied);
@@ -107,8 +107,8 @@ public sealed class RunLedgerTests : IAsyncLifetime
 
         var results = await Task.WhenAll(
             Enumerable.Range(0, 10).Select(i => i % 2 == 0
-                ? _f.NewLifecycle().ApplyAsync(run.RunId, RunEvent.Polled(finished, null), CancellationToken.None)
-                : _f.NewLifecycle().ApplyAsync(run.RunId, RunEvent.CancelRequested(), CancellationToken.None)));
+                ? _f.NewLifecycle().ApplyAsync(run.RunId, new RunEvent.Polled(finished, null), CancellationToken.None)
+                : _f.NewLifecycle().ApplyAsync(run.RunId, new RunEvent.CancelRequested(), CancellationToken.None)));
         var stored = await _f.Ledger.GetAsync(run.RunId, CancellationToken.None);
 
         // Whatever the order, Redshift's FINISHED is the outcome: a cancel only moves the run to Cancelling.
@@ -137,7 +137,7 @@ public sealed class RunLedgerTests : IAsyncLifetime
             _f.Time.SetUtcNow(T0.AddMinutes(i));
             var run = await _f.ReserveAsync("list_a");
             await _f.Lifecycle.ApplyAsync(run.RunId,
-                i == 1 ? RunEvent.NotSubmittable("bad SQL") : RunEvent.CancelRequested(), CancellationToken.None);
+                i == 1 ? new RunEvent.NotSubmittable("bad SQL") : new RunEvent.CancelRequested(), CancellationToken.None);
         }
 
         _f.Time.SetUtcNow(T0.AddMinutes(10));
@@ -163,7 +163,7 @@ public sealed class RunLedgerTests : IAsyncLifetime
     {
         var old = await _f.ReserveAsync("purge");
         var oldSkipped = await _f.ReserveAsync("purge");
-        await _f.Lifecycle.ApplyAsync(old.RunId, RunEvent.CancelRequested(), CancellationToken.None);
+        await _f.Lifecycle.ApplyAsync(old.RunId, new RunEvent.CancelRequested(), CancellationToken.None);
         _f.Time.SetUtcNow(T0.AddDays(10));
         var active = await _f.ReserveAsync("purge");
         var recentSkipped = await _f.ReserveAsync("purge");
@@ -183,9 +183,9 @@ public sealed class RunLedgerTests : IAsyncLifetime
     public async Task PurgeAsync_KeepsARun_WhenItChangedSinceThePurgeReadIt()
     {
         var changed = await _f.ReserveAsync("purge_race");
-        await _f.Lifecycle.ApplyAsync(changed.RunId, RunEvent.CancelRequested(), CancellationToken.None);
+        await _f.Lifecycle.ApplyAsync(changed.RunId, new RunEvent.CancelRequested(), CancellationToken.None);
         var unchanged = await _f.ReserveAsync("purge_race");
-        await _f.Lifecycle.ApplyAsync(unchanged.RunId, RunEvent.CancelRequested(), CancellationToken.None);
+        await _f.Lifecycle.ApplyAsync(unchanged.RunId, new RunEvent.CancelRequested(), CancellationToken.None);
         var found = await _f.Store.ListPurgeableAsync(T0.AddDays(1), T0.AddDays(1), 1000, CancellationToken.None);
         var read = (await _f.Store.GetAsync(changed.RunId, CancellationToken.None))!;
         Assert.True(await _f.Store.TryUpdateAsync(read, read with { StatusReason = "changed after the purge read it" }, T0, CancellationToken.None));
@@ -213,7 +213,7 @@ public sealed class RunLedgerTests : IAsyncLifetime
     public async Task MarkPropagatedAsync_RefusesTheMark_WhenTheRunChangedSinceItWasRead()
     {
         var run = await _f.ReserveAsync("propagated");
-        var ended = (await _f.Lifecycle.ApplyAsync(run.RunId, RunEvent.CancelRequested(), CancellationToken.None)).Run!;
+        var ended = (await _f.Lifecycle.ApplyAsync(run.RunId, new RunEvent.CancelRequested(), CancellationToken.None)).Run!;
         Assert.True(await _f.Store.TryUpdateAsync(ended, ended with { StatusReason = "changed after the propagator read it" }, T0, CancellationToken.None));
         var current = (await _f.Store.GetAsync(run.RunId, CancellationToken.None))!;
 
@@ -234,7 +234,7 @@ public sealed class RunLedgerTests : IAsyncLifetime
     {
         var run = await _f.RunningAsync("json", "stmt-9");
         _f.Time.Advance(TimeSpan.FromSeconds(4));
-        await _f.Lifecycle.ApplyAsync(run.RunId, RunEvent.Polled(new DescribeStatementResponse
+        await _f.Lifecycle.ApplyAsync(run.RunId, new RunEvent.Polled(new DescribeStatementResponse
         {
             Id = "stmt-9",
             Status = "FINISHED",

@@ -9,7 +9,7 @@ using Scheduler.Tests.Emulator;
 
 namespace Scheduler.Tests.Runs.Watching;
 
-/// <summary>The fast path inside the real service: ledger, submit job, watcher, RunProgress, emulator over HTTP.</summary>
+/// <summary>The fast path inside the real service: ledger, submit job, watcher, lifecycle, emulator over HTTP.</summary>
 public sealed class RunWatcherIntegrationTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("scheduler-watch-").FullName;
