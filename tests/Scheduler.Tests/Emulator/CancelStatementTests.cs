@@ -1,5 +1,6 @@
 using System.Net;
 using Npgsql;
+using Scheduler.Testing;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.Tests.Emulator;
@@ -64,7 +65,7 @@ public sealed class CancelStatementTests : IAsyncLifetime
 
         // The backend ends its query once the cancel signal is handled (asynchronous to ABORTED being recorded), and only
         // this test's database counts: other tests on the shared server may sleep too.
-        await Marts.Eventually.HoldsAsync(
+        await Eventually.HoldsAsync(
             async () => await CountAsync("SELECT count(*) FROM pg_stat_activity WHERE query = 'select pg_sleep(60)' AND state = 'active' AND datname = current_database()") == 0,
             "no cancelled statement still running in PostgreSQL", TimeSpan.FromSeconds(30));
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Scheduler.Runs;
+using Scheduler.Testing;
 using Xunit.Abstractions;
 
 namespace Scheduler.Tests.Runs;
@@ -129,7 +130,7 @@ public sealed class RunCrashTests(ITestOutputHelper output)
 
         using var fresh = await SchedulerProcess.StartAsync(harness);
         var down = await Dependencies.DependencyRunTests.WaitForOnlyRunAsync(harness, "down");
-        await Marts.Eventually.HoldsAsync(async () => await Dependencies.DependencyRunTests.UnhandledAsync(harness) == 0, "every ended run handled",
+        await Eventually.HoldsAsync(async () => await Dependencies.DependencyRunTests.UnhandledAsync(harness) == 0, "every ended run handled",
             TimeSpan.FromSeconds(60));
 
         Assert.True(down.Status == RunStatus.Succeeded, $"{down.Status}: {down.Error}");
