@@ -15,13 +15,18 @@ public static class Eventually
     /// <summary>How often the condition is looked at unless a test says otherwise.</summary>
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Polls <paramref name="condition"/> until it holds, or fails naming <paramref name="what"/>.</summary>
-    public static Task HoldsAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, TimeSpan? interval = null) =>
-        ValueAsync(condition, held => held, what, timeout, interval, _ => "false");
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds, or fails naming <paramref name="what"/> and, when given,
+    /// the state <paramref name="lastSeen"/> describes.
+    /// </summary>
+    public static Task HoldsAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, TimeSpan? interval = null,
+        Func<string>? lastSeen = null) =>
+        ValueAsync(condition, held => held, what, timeout, interval, _ => lastSeen?.Invoke() ?? "false");
 
     /// <summary>Polls a synchronous <paramref name="condition"/> until it holds, or fails naming <paramref name="what"/>.</summary>
-    public static Task HoldsAsync(Func<bool> condition, string what, TimeSpan? timeout = null, TimeSpan? interval = null) =>
-        HoldsAsync(() => Task.FromResult(condition()), what, timeout, interval);
+    public static Task HoldsAsync(Func<bool> condition, string what, TimeSpan? timeout = null, TimeSpan? interval = null,
+        Func<string>? lastSeen = null) =>
+        HoldsAsync(() => Task.FromResult(condition()), what, timeout, interval, lastSeen);
 
     /// <summary>Polls <paramref name="probe"/> until it returns a value (not null), and returns it.</summary>
     public static async Task<T> FoundAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? timeout = null, TimeSpan? interval = null)

@@ -84,21 +84,10 @@ public sealed class CancelStatementTests : IAsyncLifetime
         Assert.Equal($"Could not cancel a query that is already in FINISHED state with ID: {id}", body.GetProperty("message").GetString());
     }
 
-    private async Task WaitForSubStatusAsync(string id, int index, string status)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var described = await _emulator.OkAsync("DescribeStatement", new { Id = $"{id}:{index}" });
-            if (described.GetProperty("Status").GetString() == status)
-            {
-                return;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"Sub-statement {id}:{index} never reached {status}: {described}");
-            await Task.Delay(20);
-        }
-    }
+    private async Task WaitForSubStatusAsync(string id, int index, string status) =>
+        await Eventually.ValueAsync(() => _emulator.OkAsync("DescribeStatement", new { Id = $"{id}:{index}" }),
+            described => described.GetProperty("Status").GetString() == status, $"sub-statement {id}:{index} is {status}",
+            interval: TimeSpan.FromMilliseconds(20), describe: described => described.ToString());
 
     private async Task<long> CountAsync(string sql)
     {

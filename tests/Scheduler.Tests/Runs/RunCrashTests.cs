@@ -279,13 +279,7 @@ public sealed class RunCrashTests(ITestOutputHelper output)
         return states;
     }
 
-    private static async Task WaitUntilAsync(RunHarness harness, List<RunRecord> runs, Func<List<RunStatus>, bool> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (!condition(await StatesAsync(harness, runs)))
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "runs did not get in flight in time");
-            await Task.Delay(50);
-        }
-    }
+    private static async Task WaitUntilAsync(RunHarness harness, List<RunRecord> runs, Func<List<RunStatus>, bool> condition) =>
+        await Eventually.ValueAsync(() => StatesAsync(harness, runs), condition, "the runs get in flight",
+            interval: TimeSpan.FromMilliseconds(50), describe: states => string.Join(", ", states));
 }
