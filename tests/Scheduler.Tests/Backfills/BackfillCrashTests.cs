@@ -13,6 +13,7 @@ namespace Scheduler.Tests.Backfills;
 /// and every date (slot) runs exactly once (one run, one submission, one execution).
 /// </summary>
 [Collection(SchedulerHostGroup.Name)]
+[Trait("Category", "Slow")] // process-level: starts and kills scheduler processes
 public sealed class BackfillCrashTests
 {
     private const string MarkedSlow = "INSERT INTO public.run_marks (note) VALUES (:logical_ts);\nSELECT 1 FROM pg_sleep(2);";

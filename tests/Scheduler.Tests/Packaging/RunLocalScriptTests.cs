@@ -13,6 +13,7 @@ namespace Scheduler.Tests.Packaging;
 /// process it started, and a second start reuses the data.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Slow")] // process-level: runs scripts/run-local (builds, PostgreSQL, emulator, scheduler)
 public sealed partial class RunLocalScriptTests : IDisposable
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(3);

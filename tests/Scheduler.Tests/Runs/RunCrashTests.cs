@@ -10,6 +10,7 @@ namespace Scheduler.Tests.Runs;
 /// every run with exactly one SQL execution each.
 /// </summary>
 [Collection(SchedulerHostGroup.Name)]
+[Trait("Category", "Slow")] // process-level: starts and kills scheduler processes
 public sealed class RunCrashTests(ITestOutputHelper output)
 {
     private static readonly Dictionary<string, string?> FastRecovery = new()

@@ -90,6 +90,7 @@ public sealed class RunQueueTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // process-level: kills a scheduler process
     public async Task QueuedRuns_AreStartedByAFreshProcess_EachOnce_WithinTheCap_WhenTheProcessIsKilled()
     {
         var marts = Marts(6, 2);
