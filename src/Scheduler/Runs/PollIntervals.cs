@@ -10,18 +10,12 @@ internal static class PollIntervals
     private const double Jitter = 0.15;
 
     /// <summary>The delay before the next poll, after <paramref name="completedPolls"/> polls saw the batch still running.</summary>
-    public static TimeSpan Next(TimeSpan initial, TimeSpan max, int completedPolls)
-    {
-        var seconds = Math.Min(initial.TotalSeconds * Math.Pow(Growth, Math.Max(0, completedPolls)), max.TotalSeconds);
-        return TimeSpan.FromSeconds(seconds * JitterFactor());
-    }
+    public static TimeSpan Next(TimeSpan initial, TimeSpan max, int completedPolls) =>
+        new Hosting.Backoff(initial, Growth, max).Delay(completedPolls, JitterFactor());
 
     /// <summary>Exponential backoff after transient errors: 1, 2, 4 … seconds, capped, with jitter.</summary>
-    public static TimeSpan Backoff(int failures, TimeSpan max)
-    {
-        var seconds = Math.Min(Math.Pow(2, Math.Clamp(failures - 1, 0, 20)), max.TotalSeconds);
-        return TimeSpan.FromSeconds(seconds * JitterFactor());
-    }
+    public static TimeSpan Backoff(int failures, TimeSpan max) =>
+        new Hosting.Backoff(TimeSpan.FromSeconds(1), 2, max).Delay(failures - 1, JitterFactor());
 
     /// <summary><paramref name="delay"/>, but not past <paramref name="limit"/> and not negative.</summary>
     public static TimeSpan Clamp(TimeSpan delay, DateTimeOffset now, DateTimeOffset limit)
