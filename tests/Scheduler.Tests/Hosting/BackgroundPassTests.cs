@@ -1,13 +1,12 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 using Scheduler.Hosting;
 
 namespace Scheduler.Tests.Hosting;
 
 /// <summary>
 /// The one background-pass primitive, on a fake clock. The loop is known to be waiting once it has created its timer
-/// (<see cref="Clock.WaitForTimerAsync"/>): only then does a test advance the clock or assert that no pass ran.
+/// (<see cref="TimerClock.WaitForTimerAsync"/>): only then does a test advance the clock or assert that no pass ran.
 /// </summary>
 [Trait("Category", "Fast")]
 public sealed class BackgroundPassTests : IAsyncDisposable
@@ -15,8 +14,8 @@ public sealed class BackgroundPassTests : IAsyncDisposable
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private readonly Clock _clock = new();
-    private readonly RecordingLogger _logger = new();
+    private readonly TimerClock _clock = new();
+    private readonly RecordingLogger<BackgroundPassTests> _logger = new();
     private readonly Channel<BackgroundPassReason> _passes = Channel.CreateUnbounded<BackgroundPassReason>();
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
@@ -269,27 +268,6 @@ public sealed class BackgroundPassTests : IAsyncDisposable
 
     private async Task<BackgroundPassReason> NextPassAsync() => await _passes.Reader.ReadAsync().AsTask().WaitAsync(Patience);
 
-    /// <summary>A fake clock that tells when a timer was created: the loop has started waiting.</summary>
-    private sealed class Clock : FakeTimeProvider
-    {
-        private readonly SemaphoreSlim _timers = new(0);
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            var timer = base.CreateTimer(callback, state, dueTime, period);
-            _timers.Release();
-            return timer;
-        }
-
-        public async Task WaitForTimerAsync()
-        {
-            if (!await _timers.WaitAsync(Patience))
-            {
-                throw new TimeoutException("The loop never started waiting.");
-            }
-        }
-    }
-
     private sealed class Release(List<string> events) : IAsyncDisposable
     {
         public ValueTask DisposeAsync()
@@ -300,37 +278,6 @@ public sealed class BackgroundPassTests : IAsyncDisposable
             }
 
             return ValueTask.CompletedTask;
-        }
-    }
-
-    private sealed record Entry(LogLevel Level, EventId EventId, string Message, Exception? Exception);
-
-    private sealed class RecordingLogger : ILogger
-    {
-        private readonly List<Entry> _entries = [];
-
-        public IReadOnlyList<Entry> Entries
-        {
-            get
-            {
-                lock (_entries)
-                {
-                    return [.. _entries];
-                }
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_entries)
-            {
-                _entries.Add(new Entry(logLevel, eventId, formatter(state, exception), exception));
-            }
         }
     }
 }
