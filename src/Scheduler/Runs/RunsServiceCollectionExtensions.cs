@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using Scheduler.Configuration;
 using Scheduler.Redshift.Limits;
 
 namespace Scheduler.Runs;
@@ -17,16 +17,14 @@ public static class RunsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<RunsOptions>().Bind(configuration.GetSection(RunsOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunsOptions>, RunsOptionsValidator>());
+        services.AddValidatedOptions<RunsOptions, RunsOptionsValidator>().Bind(configuration.GetSection(RunsOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton(sp => new RunMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RunMetrics>());
 
         // Redshift's limits (Redshift:MaxActiveStatements, Redshift:Targets:*, Redshift:Budget:*) and the run queue.
-        services.AddOptions<RedshiftLimitsOptions>().Bind(configuration.GetSection(RedshiftLimitsOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedshiftLimitsOptions>, RedshiftLimitsOptionsValidator>());
+        services.AddRedshiftLimits(configuration);
         services.AddSingleton<RunQueueSignal>();
         services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RunQueueSignal>());
         services.AddSingleton<RunQueueDispatcher>();

@@ -97,11 +97,13 @@ internal static class LedgerBenchmark
     private static async Task FillAsync(NpgsqlDataSource dataSource, int marts, int runs)
     {
         // Runs spread over a year, oldest first; a tenth failed (with an error and the failing SQL), a few skipped; each
-        // with a two-statement batch, as real runs carry.
+        // with a two-statement batch, as real runs carry, and the run date a daily mart gives it (midnight; the day before
+        // as its interval).
         await using var command = dataSource.CreateCommand(
             """
             INSERT INTO scheduler.runs (run_id, mart, trigger, status, statement_name, client_token, statement_id, sql_statements,
-                sub_statements, created_at, deadline_at, submitted_at, statement_finished_at, completed_at, error, updated_at, poll_count)
+                sub_statements, created_at, deadline_at, submitted_at, statement_finished_at, completed_at, error, updated_at, poll_count,
+                logical_date, interval_start, interval_end)
             SELECT gen_random_uuid(), 'm' || lpad((i % @marts)::text, 3, '0'), 'Cron',
                    CASE WHEN i % 10 = 0 THEN 'Failed' WHEN i % 37 = 0 THEN 'Skipped' ELSE 'Succeeded' END,
                    'scheduler/m/' || i, i::text, 'stmt-' || i,
@@ -109,7 +111,8 @@ internal static class LedgerBenchmark
                    '[{"index":1,"sql":"DELETE FROM public.mart_x WHERE day = current_date","status":"FINISHED","durationMs":1200,"resultRows":5000,"error":null},{"index":2,"sql":"INSERT INTO public.mart_x SELECT * FROM staging.x","status":"FINISHED","durationMs":52000,"resultRows":5000,"error":null}]'::jsonb,
                    t, t + interval '1 hour', t, t + interval '1 minute', t + interval '61 seconds',
                    CASE WHEN i % 10 = 0 THEN 'Statement 2 of 2 failed: relation "staging.x" does not exist' || chr(10) || 'SQL: INSERT INTO public.mart_x SELECT * FROM staging.x' END,
-                   t + interval '61 seconds', 12
+                   t + interval '61 seconds', 12,
+                   date_trunc('day', t), date_trunc('day', t) - interval '1 day', date_trunc('day', t)
               FROM (SELECT i, now() - interval '365 days' + (i * interval '365 days' / @runs) AS t FROM generate_series(1, @runs) AS i) g
             """);
         command.CommandTimeout = 0;
