@@ -16,18 +16,12 @@ internal static class PollIntervals
     /// The delay before the next poll, after <paramref name="completedPolls"/> polls saw the batch still running, scaled
     /// by <paramref name="jitterFactor"/> (a draw of <see cref="JitterFactor"/>, passed in so the caller stays pure).
     /// </summary>
-    public static TimeSpan Next(TimeSpan initial, TimeSpan max, int completedPolls, double jitterFactor)
-    {
-        var seconds = Math.Min(initial.TotalSeconds * Math.Pow(Growth, Math.Max(0, completedPolls)), max.TotalSeconds);
-        return TimeSpan.FromSeconds(seconds * jitterFactor);
-    }
+    public static TimeSpan Next(TimeSpan initial, TimeSpan max, int completedPolls, double jitterFactor) =>
+        new Hosting.Backoff(initial, Growth, max).Delay(completedPolls, jitterFactor);
 
     /// <summary>Exponential backoff after transient errors: 1, 2, 4 … seconds, capped, with jitter.</summary>
-    public static TimeSpan Backoff(int failures, TimeSpan max)
-    {
-        var seconds = Math.Min(Math.Pow(2, Math.Clamp(failures - 1, 0, 20)), max.TotalSeconds);
-        return TimeSpan.FromSeconds(seconds * JitterFactor());
-    }
+    public static TimeSpan Backoff(int failures, TimeSpan max) =>
+        new Hosting.Backoff(TimeSpan.FromSeconds(1), 2, max).Delay(failures - 1, JitterFactor());
 
     /// <summary><paramref name="delay"/>, but not past <paramref name="limit"/> and not negative.</summary>
     public static TimeSpan Clamp(TimeSpan delay, DateTimeOffset now, DateTimeOffset limit)
