@@ -20,6 +20,7 @@ internal readonly record struct Backoff(TimeSpan First, double Factor, TimeSpan 
 
         // Math.Pow overflows to infinity for a far step, which the cap then bounds: no step needs clamping.
         var ticks = Math.Min(First.Ticks * Math.Pow(Factor, Math.Max(0, step)), Cap.Ticks);
-        return TimeSpan.FromTicks((long)(ticks * jitter));
+        // Rounded to the nearest tick, as TimeSpan.FromSeconds(double) rounds: 10 s × 1.15 is 11.5 s, not 11.4999999 s.
+        return TimeSpan.FromTicks((long)Math.Round(ticks * jitter));
     }
 }
