@@ -9,6 +9,24 @@ public static class Artifacts
     /// <summary>The screenshot folder, created on first use.</summary>
     public static string Screenshots => Directory.CreateDirectory(Path.Combine(RepositoryRoot, "artifacts", "screenshots")).FullName;
 
+    /// <summary>The environment variable that, set to <c>1</c>, lets a run refresh the screenshots the docs show.</summary>
+    public const string UpdateDocScreenshotsVariable = "SCHEDULER_UPDATE_DOC_SCREENSHOTS";
+
+    /// <summary>
+    /// Copies a screenshot to <c>docs/img/<paramref name="name"/></c>, only when <see cref="UpdateDocScreenshotsVariable"/>
+    /// is <c>1</c>: a normal test run leaves the tracked images alone.
+    /// </summary>
+    public static void PublishToDocs(string screenshot, string name)
+    {
+        if (Environment.GetEnvironmentVariable(UpdateDocScreenshotsVariable) != "1")
+        {
+            return;
+        }
+
+        var docs = Directory.CreateDirectory(Path.Combine(RepositoryRoot, "docs", "img")).FullName;
+        File.Copy(screenshot, Path.Combine(docs, name), overwrite: true);
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

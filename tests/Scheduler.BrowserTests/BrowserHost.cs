@@ -6,8 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using RedshiftDataEmulator;
-using Scheduler.Hosting;
 using Scheduler.Security;
+using Scheduler.Testing.Hosting;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.BrowserTests;
@@ -83,30 +83,19 @@ public sealed class BrowserHost : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(sql, name), text);
         }
 
-        var configuration = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Scheduler"] = connectionString,
-            ["Redshift:ServiceUrl"] = emulatorAddress.TrimEnd('/'),
-            ["Redshift:WorkgroupName"] = "local",
-            ["Redshift:Database"] = "dev",
-            ["Sql:Root"] = sql,
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (key, value) in settings)
-        {
-            configuration[key] = value;
-        }
-
-        var app = SchedulerApplication.Build(
-            ["--contentRoot", root, "--environment", "Testing", "--urls", "http://127.0.0.1:0"],
-            builder =>
+        var app = await SchedulerTestHost.At(root)
+            .InEnvironment("Testing")
+            .WithDatabase(connectionString)
+            .WithRedshift(emulatorAddress, "local")
+            .WithAwsCredentials("AKIDBROWSER", "browser-secret")
+            .WithSettings(new Dictionary<string, string?>
             {
-                builder.Configuration.AddInMemoryCollection(configuration);
-                builder.Services.AddSingleton<Amazon.Runtime.AWSCredentials>(new Amazon.Runtime.BasicAWSCredentials("AKIDBROWSER", "browser-secret"));
-            });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new BrowserHost(app, emulator, root, new Uri(address.TrimEnd('/') + "/"), [connectionString, warehouse]);
+                ["Sql:Root"] = sql,
+                ["Logging:LogLevel:Default"] = "Warning",
+            })
+            .WithSettings(settings)
+            .StartAsync();
+        return new BrowserHost(app, emulator, root, SchedulerTestHost.BaseAddressOf(app), [connectionString, warehouse]);
     }
 
     public async ValueTask DisposeAsync()

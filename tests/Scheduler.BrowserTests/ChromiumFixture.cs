@@ -14,6 +14,12 @@ public sealed class ChromiumFixture : IAsyncLifetime
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ];
 
+    /// <summary>
+    /// How long a browser action or assertion waits (ms). Playwright's 5 s default is short for a round trip through
+    /// the service, Hangfire and PostgreSQL on a loaded machine; every context and <c>Expect</c> uses this instead.
+    /// </summary>
+    public const float RoundTripTimeout = 30_000;
+
     private IPlaywright? _playwright;
 
     /// <summary>The launched browser.</summary>
@@ -32,6 +38,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
                 "or set CHROMIUM_PATH to a Chromium executable.");
         }
 
+        Assertions.SetDefaultExpectTimeout(RoundTripTimeout);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -40,6 +47,15 @@ public sealed class ChromiumFixture : IAsyncLifetime
             Args = s_arguments,
             Timeout = 60_000,
         });
+    }
+
+    /// <summary>A browser context whose actions, navigations and waits use <see cref="RoundTripTimeout"/>.</summary>
+    public async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions options)
+    {
+        var context = await Browser.NewContextAsync(options);
+        context.SetDefaultTimeout(RoundTripTimeout);
+        context.SetDefaultNavigationTimeout(RoundTripTimeout);
+        return context;
     }
 
     public async Task DisposeAsync()

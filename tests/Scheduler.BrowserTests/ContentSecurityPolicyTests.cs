@@ -14,7 +14,7 @@ public sealed class ContentSecurityPolicyTests(ChromiumFixture chromium)
         var settings = BrowserHost.Users(("alice", "alice-pw", "Admin"));
         settings["Marts:sample:SqlFile"] = "sample.sql";
         await using var host = await BrowserHost.StartAsync(nameof(ContentSecurityPolicyTests), settings, s_sql);
-        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        await using var context = await chromium.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = host.BaseAddress.ToString(),
             HttpCredentials = new HttpCredentials { Username = "alice", Password = "alice-pw" },

@@ -13,7 +13,7 @@ public sealed class DashboardTests(ChromiumFixture chromium)
         var settings = BrowserHost.Users(("alice", "alice-pw", "Admin"));
         settings["Marts:sample:SqlFile"] = "sample.sql";
         await using var host = await BrowserHost.StartAsync(nameof(DashboardTests), settings, s_sql);
-        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        await using var context = await chromium.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = host.BaseAddress.ToString(),
             HttpCredentials = new HttpCredentials { Username = "alice", Password = "alice-pw" },
@@ -33,7 +33,7 @@ public sealed class DashboardTests(ChromiumFixture chromium)
         var settings = BrowserHost.Users(("alice", "alice-pw", "Admin"));
         settings["Marts:sample:SqlFile"] = "sample.sql";
         await using var host = await BrowserHost.StartAsync(nameof(DashboardTests), settings, s_sql);
-        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = host.BaseAddress.ToString() });
+        await using var context = await chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = host.BaseAddress.ToString() });
         var page = await context.NewPageAsync();
 
         // Headless Chromium has nobody to ask for the password a 401 + WWW-Authenticate: Basic calls for.

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Scheduler.Testing;
 
 namespace Scheduler.BrowserTests;
 
@@ -27,12 +28,11 @@ public sealed class GraphPageTests(ChromiumFixture chromium)
         settings["Marts:b:DependsOn:0"] = "a";
         settings["Marts:c:DependsOn:0"] = "b";
         await using var host = await BrowserHost.StartAsync(nameof(GraphPageTests), settings, s_sql);
-        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        await using var context = await chromium.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = host.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
         });
-        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
 
         await page.GotoAsync("hangfire/marts");
@@ -47,13 +47,16 @@ public sealed class GraphPageTests(ChromiumFixture chromium)
         await Assertions.Expect(page.Locator("svg.mart-graph .graph-node")).ToHaveCountAsync(3);
         await Assertions.Expect(page.Locator("svg.mart-graph .graph-edge")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("svg.mart-graph .graph-edge[data-from='a'][data-to='b']")).ToHaveCountAsync(1);
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(120);
-        while (await page.Locator(".graph-node[data-mart='c']").GetAttributeAsync("data-status") != "Succeeded")
+        await Eventually.HoldsAsync(async () =>
         {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "c's run did not succeed in time");
-            await page.WaitForTimeoutAsync(500);
+            if (await page.Locator(".graph-node[data-mart='c']").GetAttributeAsync("data-status") == "Succeeded")
+            {
+                return true;
+            }
+
             await page.ReloadAsync();
-        }
+            return false;
+        }, "the graph shows c's run Succeeded", TimeSpan.FromSeconds(120), TimeSpan.FromMilliseconds(500));
 
         foreach (var mart in new[] { "a", "b", "c" })
         {
@@ -62,8 +65,7 @@ public sealed class GraphPageTests(ChromiumFixture chromium)
 
         var shot = Path.Combine(Artifacts.Screenshots, "graph.png");
         await page.ScreenshotAsync(new() { Path = shot, FullPage = true });
-        var docs = Directory.CreateDirectory(Path.Combine(Artifacts.RepositoryRoot, "docs", "img")).FullName;
-        File.Copy(shot, Path.Combine(docs, "graph.png"), overwrite: true);
+        Artifacts.PublishToDocs(shot, "graph.png");
 
         // b's box links to its run, whose page links its upstream (a's run) and its downstream (c's run).
         await page.Locator(".graph-node[data-mart='b']").ClickAsync();

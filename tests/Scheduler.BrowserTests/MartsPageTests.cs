@@ -52,9 +52,8 @@ public sealed partial class MartsPageTests(ChromiumFixture chromium)
         await Assertions.Expect(row.Locator(".run-status")).ToHaveAttributeAsync("data-status", "Succeeded");
         var marts = Path.Combine(Artifacts.Screenshots, "marts.png");
         await page.ScreenshotAsync(new() { Path = marts, FullPage = true });
-        var docs = Directory.CreateDirectory(Path.Combine(Artifacts.RepositoryRoot, "docs", "img")).FullName;
-        File.Copy(marts, Path.Combine(docs, "marts.png"), overwrite: true);
-        File.Copy(runShot, Path.Combine(docs, "run.png"), overwrite: true);
+        Artifacts.PublishToDocs(marts, "marts.png");
+        Artifacts.PublishToDocs(runShot, "run.png");
     }
 
     [Fact]
@@ -87,7 +86,7 @@ public sealed partial class MartsPageTests(ChromiumFixture chromium)
         await Assertions.Expect(page.Locator("tr[data-parameter='region'] .parameter-value")).ToHaveTextAsync("us");
         await Assertions.Expect(page.Locator("tr[data-parameter='run_date'] .parameter-value")).ToHaveTextAsync("2026-12-01");
         await Assertions.Expect(page.Locator(".run-trigger")).ToContainTextAsync("manual");
-        var run = await host.Services.GetRequiredService<IRunLedger>().ListAsync("params", null, 10, CancellationToken.None);
+        var run = await host.Services.GetRequiredService<IRunQueries>().ListAsync("params", null, 10, CancellationToken.None);
         Assert.True(Assert.Single(run).Downstream);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts.Screenshots, "run-for-a-date.png"), FullPage = true });
     }
@@ -159,7 +158,7 @@ public sealed partial class MartsPageTests(ChromiumFixture chromium)
         await page.GotoAsync("hangfire/marts");
 
         var forged = await page.APIRequest.PostAsync("hangfire/marts/sample/run");
-        var runsAfterForgery = await host.Services.GetRequiredService<IRunLedger>().ListAsync("sample", null, 10, CancellationToken.None);
+        var runsAfterForgery = await host.Services.GetRequiredService<IRunQueries>().ListAsync("sample", null, 10, CancellationToken.None);
         var genuine = await page.APIRequest.PostAsync("hangfire/marts/sample/run", new() { Headers = await AntiforgeryAsync(page) });
 
         Assert.Equal(403, forged.Status);
@@ -204,8 +203,7 @@ public sealed partial class MartsPageTests(ChromiumFixture chromium)
         await Assertions.Expect(page.Locator("table.backfill-dates .run-status[data-status='Succeeded']")).ToHaveCountAsync(3);
         var shot = Path.Combine(Artifacts.Screenshots, "backfill.png");
         await page.ScreenshotAsync(new() { Path = shot, FullPage = true });
-        var docs = Directory.CreateDirectory(Path.Combine(Artifacts.RepositoryRoot, "docs", "img")).FullName;
-        File.Copy(shot, Path.Combine(docs, "backfill.png"), overwrite: true);
+        Artifacts.PublishToDocs(shot, "backfill.png");
     }
 
     private static Task<BrowserHost> StartAsync(Dictionary<string, string?> settings)
@@ -228,13 +226,12 @@ public sealed partial class MartsPageTests(ChromiumFixture chromium)
 
     private async Task<IBrowserContext> NewContextAsync(BrowserHost host, string? user = null, string? password = null)
     {
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await chromium.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = host.BaseAddress.ToString(),
             HttpCredentials = user is null ? null : new HttpCredentials { Username = user, Password = password! },
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
         });
-        context.SetDefaultTimeout(30_000);
         return context;
     }
 

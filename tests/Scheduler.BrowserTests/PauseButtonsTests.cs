@@ -18,13 +18,12 @@ public sealed class PauseButtonsTests(ChromiumFixture chromium)
                 ["Marts:sample:Cron"] = "0 3 * * *",
             },
             new Dictionary<string, string> { ["sample.sql"] = "select 1;" });
-        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        await using var context = await chromium.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = host.BaseAddress.ToString(),
             HttpCredentials = new HttpCredentials { Username = "alice", Password = "alice-pw" },
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
         });
-        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
         var store = host.Services.GetRequiredService<PauseStore>();

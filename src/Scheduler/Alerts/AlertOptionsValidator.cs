@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Scheduler.Configuration;
 using Scheduler.Marts;
 
 namespace Scheduler.Alerts;
@@ -14,6 +15,6 @@ internal sealed class AlertOptionsValidator(IConfiguration configuration) : IVal
     {
         var problems = new List<ConfigurationProblem>();
         AlertConfiguration.Validate(options, configuration, problems);
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems.Select(p => p.ToString()));
+        return ConfigurationValidationResult.From(problems);
     }
 }

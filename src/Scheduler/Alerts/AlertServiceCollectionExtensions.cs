@@ -1,5 +1,5 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Scheduler.Configuration;
 using Scheduler.Marts;
 
 namespace Scheduler.Alerts;
@@ -9,25 +9,15 @@ public static class AlertServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="AlertOptions"/> (validated with <c>Marts:&lt;name&gt;:Alerts:WebhookUrl</c> and
-    /// <c>Scheduler:PublicUrl</c> by <see cref="AlertOptionsValidator"/>, now and on start) and registers
+    /// <c>Scheduler:PublicUrl</c> by <see cref="AlertOptionsValidator"/>, on start and by <c>validate</c>) and registers
     /// <see cref="FailureAlerts"/> and the delivery job. Needs Hangfire registered.
     /// </summary>
-    /// <exception cref="SchedulerConfigurationException">A key is malformed.</exception>
     public static IServiceCollection AddSchedulerAlerts(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        // Checked now as well as on start: the service is not built with a problem, and `serve` prints every problem
-        // (with the marts' and security's) and exits, as it did before these were options.
-        var problems = new List<ConfigurationProblem>();
-        AlertConfiguration.Read(configuration, problems);
-        if (problems.Count > 0)
-        {
-            throw new SchedulerConfigurationException(problems);
-        }
-
-        services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertOptions>>(new AlertOptionsValidator(configuration)));
+        services.AddValidatedOptions(new AlertOptionsValidator(configuration)).Bind(configuration.GetSection(AlertOptions.SectionName));
+        // IOptions<T>.Value runs the validator first, so the settings are read from options known to be valid.
         services.AddSingleton(provider => AlertConfiguration.Validate(
             provider.GetRequiredService<IOptions<AlertOptions>>().Value, configuration, new List<ConfigurationProblem>()));
         services.AddSingleton<FailureAlerts>();

@@ -1,3 +1,5 @@
+using Scheduler.Hosting;
+
 namespace Scheduler.Alerts;
 
 /// <summary>
@@ -74,9 +76,7 @@ public sealed class AlertSettings
     /// <summary>The delay before attempt <paramref name="nextAttempt"/> (2 or more): doubling from <see cref="RetryDelay"/>, capped.</summary>
     public TimeSpan DelayBefore(int nextAttempt)
     {
-        var exponent = Math.Clamp(nextAttempt - 2, 0, 30);
-        var delay = RetryDelay.TotalSeconds * Math.Pow(2, exponent);
-        return TimeSpan.FromSeconds(Math.Min(delay, MaxRetryDelay.TotalSeconds));
+        return new Backoff(RetryDelay, 2, MaxRetryDelay).Delay(nextAttempt - 2);
     }
 
     /// <summary>The run page's absolute URL, or null without <see cref="PublicUrl"/>.</summary>

@@ -102,7 +102,7 @@ public static class ApiEndpoints
     /// <summary>The API location of a run.</summary>
     public static string RunLocation(Guid runId) => $"/api/runs/{runId:D}";
 
-    private static async Task<IResult> GetMartsAsync(LiveMartCatalog catalog, PauseStore pauses, IRunLedger ledger, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> GetMartsAsync(LiveMartCatalog catalog, PauseStore pauses, IRunQueries ledger, TimeProvider time, CancellationToken cancellationToken)
     {
         var snapshot = catalog.Snapshot;
         var lastRuns = await ledger.GetLastRunsAsync(snapshot.Marts.Select(m => m.Name), cancellationToken).ConfigureAwait(false);
@@ -242,7 +242,7 @@ public static class ApiEndpoints
         Problem(StatusCodes.Status400BadRequest, "Invalid request", $"{field}: expected {expected}.",
             new Dictionary<string, object?> { ["field"] = field });
 
-    private static async Task<IResult> GetRunAsync(string runId, IRunLedger ledger, CancellationToken cancellationToken)
+    private static async Task<IResult> GetRunAsync(string runId, IRunQueries ledger, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(runId, out var id))
         {
@@ -259,7 +259,7 @@ public static class ApiEndpoints
         [Description("Only runs of this mart (case-sensitive).")] string? mart,
         [Description("Only runs in this status, any case: Submitting, Running, Cancelling, Succeeded, Failed, Cancelled, TimedOut, Lost, Skipped.")] string? status,
         [Description("How many runs, 1 to 1000 (default 50).")] string? limit,
-        IRunLedger ledger,
+        IRunQueries ledger,
         CancellationToken cancellationToken)
     {
         if (!RunStatusFilter.TryParse(status, out var statusFilter, out var statusError))

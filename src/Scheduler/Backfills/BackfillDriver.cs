@@ -18,6 +18,7 @@ namespace Scheduler.Backfills;
 /// </remarks>
 public sealed partial class BackfillDriver(
     BackfillStore store,
+    RunSweepQueries runs,
     IMartCatalog catalog,
     RunLifecycle lifecycle,
     ITriggerGate gate,
@@ -36,7 +37,7 @@ public sealed partial class BackfillDriver(
 
         var dates = await store.GetDatesAsync(backfillId, cancellationToken).ConfigureAwait(false);
         var started = dates.Where(d => d is { State: BackfillDateState.Started, RunId: not null }).ToList();
-        var latest = await store.GetLatestAttemptsAsync([.. started.Select(d => d.RunId!.Value)], cancellationToken).ConfigureAwait(false);
+        var latest = await runs.GetLatestAttemptsAsync([.. started.Select(d => d.RunId!.Value)], cancellationToken).ConfigureAwait(false);
         var active = 0;
         foreach (var date in started)
         {

@@ -11,6 +11,7 @@ namespace Scheduler.Backfills;
 /// </summary>
 public sealed partial class BackfillService(
     BackfillStore store,
+    RunSweepQueries runs,
     BackfillDriver driver,
     TimeProvider timeProvider,
     ILogger<BackfillService> logger)
@@ -40,7 +41,7 @@ public sealed partial class BackfillService(
             return (null, "to", $"a range of at most {MaxDates:N0} logical dates per backfill; from {MartCalendar.Local(mart, request.From)} to {MartCalendar.Local(mart, request.To)} holds {count} {what}. Split it into several backfills");
         }
 
-        var latest = await store.GetLatestRunsAsync(mart.Name, planned, cancellationToken).ConfigureAwait(false);
+        var latest = await runs.GetLatestRunsAsync(mart.Name, planned, cancellationToken).ConfigureAwait(false);
         var dates = planned.Select(date => Plan(date, request.Rerun, latest.TryGetValue(date, out var run) ? run : null)).ToList();
         var backfill = new Backfill
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Scheduler.Configuration;
 using Scheduler.Runs;
 
 namespace Scheduler.Backfills;
@@ -15,8 +16,7 @@ public static class BackfillServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<BackfillOptions>().Bind(configuration.GetSection(BackfillOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackfillOptions>, BackfillOptionsValidator>());
+        services.AddValidatedOptions<BackfillOptions, BackfillOptionsValidator>().Bind(configuration.GetSection(BackfillOptions.SectionName));
         services.AddSingleton<BackfillStore>();
         services.AddSingleton<BackfillDriver>();
         services.AddSingleton<BackfillService>();

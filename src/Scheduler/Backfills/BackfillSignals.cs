@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using Scheduler.Hosting;
 using Scheduler.Runs;
 
 namespace Scheduler.Backfills;
@@ -6,18 +6,14 @@ namespace Scheduler.Backfills;
 /// <summary>
 /// The <see cref="IRunObserver"/> that wakes backfills: a run of a mart ending frees a slot, so that mart's running
 /// backfills are driven (by <see cref="BackfillSweepService"/>, never on the caller's thread, which is storing a run change).
+/// Each wake carries the mart's name.
 /// </summary>
-public sealed class BackfillSignals : IRunObserver
+public sealed class BackfillSignals : KeyedPassSignal, IRunObserver
 {
-    private readonly Channel<string> _marts = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-
-    /// <summary>The marts whose backfills should be driven, in the order their runs ended.</summary>
-    internal ChannelReader<string> Reader => _marts.Reader;
-
     /// <inheritdoc />
     public void RunEnded(RunRecord run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        _marts.Writer.TryWrite(run.Mart);
+        Wake(run.Mart);
     }
 }

@@ -19,13 +19,16 @@ public sealed class BackfillStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _schema;
+    private readonly IRunQueries _runs;
 
-    /// <summary>Creates the store on the service's database.</summary>
-    public BackfillStore(SchedulerDatabase database)
+    /// <summary>Creates the store on the service's database; the dates' runs are read through <paramref name="runs"/>.</summary>
+    public BackfillStore(SchedulerDatabase database, IRunQueries runs)
     {
         ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(runs);
         _dataSource = database.DataSource;
         _schema = database.Schema;
+        _runs = runs;
     }
 
     /// <summary>
@@ -118,97 +121,27 @@ public sealed class BackfillStore
     internal async Task<List<BackfillDate>> GetDatesAsync(Guid backfillId, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(
-            $"""
-            SELECT d.logical_date, d.state, d.run_id, r.status, coalesce(d.note, CASE WHEN r.status = 'Skipped' THEN r.error END) AS note
-              FROM {_schema}.backfill_dates d LEFT JOIN {_schema}.runs r ON r.run_id = d.run_id
-             WHERE d.backfill_id = @id
-             ORDER BY d.logical_date
-            """);
+            $"SELECT logical_date, state, run_id, note FROM {_schema}.backfill_dates WHERE backfill_id = @id ORDER BY logical_date");
         command.Parameters.AddWithValue("id", backfillId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var dates = new List<BackfillDate>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var dates = new List<(DateTimeOffset LogicalDate, BackfillDateState State, Guid? RunId, string? Note)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            dates.Add(new BackfillDate(
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(0), TimeSpan.Zero),
-                Enum.Parse<BackfillDateState>(reader.GetString(1)),
-                reader.IsDBNull(2) ? null : reader.GetGuid(2),
-                reader.IsDBNull(3) ? null : Enum.Parse<RunStatus>(reader.GetString(3)),
-                reader.IsDBNull(4) ? null : reader.GetString(4)));
+            var columns = new RunColumns(reader);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                dates.Add((columns.Time("logical_date"), Enum.Parse<BackfillDateState>(columns.String("state")), columns.NullableGuid("run_id"),
+                    columns.NullableString("note")));
+            }
         }
 
-        return dates;
-    }
-
-    /// <summary>
-    /// For each run, the last run of its retry chain (the run itself when it was not retried): its id, status and
-    /// <c>retry_at</c> (set when a further retry is due).
-    /// </summary>
-    internal async Task<Dictionary<Guid, (Guid RunId, RunStatus Status, DateTimeOffset? RetryAt)>> GetLatestAttemptsAsync(
-        IReadOnlyCollection<Guid> runIds, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<Guid, (Guid, RunStatus, DateTimeOffset?)>();
-        if (runIds.Count == 0)
+        // The runs are the ledger's: asked of its read model, not joined here.
+        var runs = await _runs.GetSummariesAsync([.. dates.Where(d => d.RunId is not null).Select(d => d.RunId!.Value).Distinct()], cancellationToken)
+            .ConfigureAwait(false);
+        return [.. dates.Select(d =>
         {
-            return result;
-        }
-
-        await using var command = _dataSource.CreateCommand(
-            $"""
-            WITH RECURSIVE chain AS (
-                SELECT r.run_id AS origin, r.run_id, r.status, r.retry_at, 0 AS depth FROM {_schema}.runs r WHERE r.run_id = ANY(@ids)
-                UNION ALL
-                SELECT c.origin, r.run_id, r.status, r.retry_at, c.depth + 1
-                  FROM chain c JOIN {_schema}.runs r ON r.retry_of = c.run_id
-                 WHERE c.depth < 100)
-            SELECT DISTINCT ON (origin) origin, run_id, status, retry_at FROM chain ORDER BY origin, depth DESC
-            """);
-        command.Parameters.AddWithValue("ids", runIds.ToArray());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            result[reader.GetGuid(0)] = (reader.GetGuid(1), Enum.Parse<RunStatus>(reader.GetString(2)),
-                reader.IsDBNull(3) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(3), TimeSpan.Zero));
-        }
-
-        return result;
-    }
-
-    /// <summary>For each of <paramref name="dates"/>: the mart's latest run for it that was not Skipped (what rerun decides on).</summary>
-    internal async Task<Dictionary<DateTimeOffset, (Guid RunId, RunStatus Status)>> GetLatestRunsAsync(
-        string mart, IReadOnlyList<DateTimeOffset> dates, CancellationToken cancellationToken)
-    {
-        await using var command = _dataSource.CreateCommand(
-            $"""
-            SELECT DISTINCT ON (logical_date) logical_date, run_id, status FROM {_schema}.runs
-             WHERE mart = @mart AND logical_date = ANY(@dates) AND status <> 'Skipped'
-             ORDER BY logical_date, created_at DESC, run_id DESC
-            """);
-        command.Parameters.AddWithValue("mart", mart);
-        command.Parameters.AddWithValue("dates", dates.Select(d => d.ToUniversalTime()).ToArray());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var result = new Dictionary<DateTimeOffset, (Guid, RunStatus)>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            result[new DateTimeOffset(reader.GetFieldValue<DateTime>(0), TimeSpan.Zero)] = (reader.GetGuid(1), Enum.Parse<RunStatus>(reader.GetString(2)));
-        }
-
-        return result;
-    }
-
-    /// <summary>Which of <paramref name="keys"/> some run already has.</summary>
-    internal async Task<HashSet<string>> GetUsedTriggerKeysAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
-    {
-        await using var command = _dataSource.CreateCommand($"SELECT trigger_key FROM {_schema}.runs WHERE trigger_key = ANY(@keys)");
-        command.Parameters.AddWithValue("keys", keys.ToArray());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            used.Add(reader.GetString(0));
-        }
-
-        return used;
+            var run = d.RunId is { } id ? runs.GetValueOrDefault(id) : null;
+            return new BackfillDate(d.LogicalDate, d.State, d.RunId, run?.Status, d.Note ?? (run?.Status == RunStatus.Skipped ? run.Error : null));
+        })];
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scheduler.Hosting;
 
 namespace Scheduler.Backfills;
 
@@ -36,61 +37,26 @@ public sealed partial class BackfillSweepService(
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        new BackgroundPass("The backfill sweep", options.Value.SweepInterval, timeProvider, logger) { Signal = signals }
+            .RunAsync(DriveAsync, stoppingToken);
+
+    private async Task DriveAsync(BackgroundPassReason reason, CancellationToken cancellationToken)
     {
-        var nextSweep = timeProvider.GetUtcNow();
-        while (!stoppingToken.IsCancellationRequested)
+        var marts = signals.Drain();
+        if (reason == BackgroundPassReason.Interval)
         {
-            string? mart = null;
-            var now = timeProvider.GetUtcNow();
-            if (now < nextSweep)
-            {
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                wait.CancelAfter(nextSweep - now);
-                try
-                {
-                    mart = await signals.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // the sweep is due
-                }
-            }
+            // The full sweep covers the signalled marts too.
+            await SweepAsync(null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
-            try
-            {
-                if (mart is null)
-                {
-                    await SweepAsync(null, stoppingToken).ConfigureAwait(false);
-                    nextSweep = timeProvider.GetUtcNow() + options.Value.SweepInterval;
-                }
-                else
-                {
-                    var marts = new HashSet<string>(StringComparer.Ordinal) { mart };
-                    while (signals.Reader.TryRead(out var more))
-                    {
-                        marts.Add(more);
-                    }
-
-                    foreach (var name in marts)
-                    {
-                        await SweepAsync(name, stoppingToken).ConfigureAwait(false);
-                    }
-                }
-            }
-#pragma warning disable CA1031 // PostgreSQL may be restarting: the next sweep tries again
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-#pragma warning restore CA1031
-            {
-                LogSweepFailed(logger, ex);
-                nextSweep = timeProvider.GetUtcNow() + options.Value.SweepInterval;
-            }
+        foreach (var mart in marts)
+        {
+            await SweepAsync(mart, cancellationToken).ConfigureAwait(false);
         }
     }
 
     [LoggerMessage(EventId = 2110, Level = LogLevel.Warning, Message = "Backfill {BackfillId} could not be driven; the next sweep tries again")]
     private static partial void LogDriveFailed(ILogger logger, Exception exception, Guid backfillId);
-
-    [LoggerMessage(EventId = 2111, Level = LogLevel.Warning, Message = "The backfill sweep failed; trying again at the next interval")]
-    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }

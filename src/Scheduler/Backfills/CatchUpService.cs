@@ -23,6 +23,7 @@ namespace Scheduler.Backfills;
 /// </remarks>
 public sealed partial class CatchUpService(
     BackfillStore store,
+    RunSweepQueries runs,
     BackfillDriver driver,
     IMartCatalog catalog,
     PauseStore pauses,
@@ -40,15 +41,14 @@ public sealed partial class CatchUpService(
         ? options.Value.CatchUpGrace
         : 2 * hangfire.Value.SchedulePollingInterval;
 
-    /// <summary>One catch-up pass over every mart, if this instance gets the leader's lock; false when another has it.</summary>
-    public async Task<bool> CatchUpOnceAsync(CancellationToken cancellationToken)
-    {
-        await using var leader = await store.TryLockCatchUpAsync(cancellationToken).ConfigureAwait(false);
-        if (leader is null)
-        {
-            return false;
-        }
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        new BackgroundPass("The catch-up pass", options.Value.CatchUpInterval, timeProvider, logger) { LeaderLock = store.TryLockCatchUpAsync }
+            .RunAsync((_, cancellationToken) => CatchUpOnceAsync(cancellationToken), stoppingToken);
 
+    /// <summary>One catch-up pass over every mart; the caller holds the leader's lock.</summary>
+    private async Task CatchUpOnceAsync(CancellationToken cancellationToken)
+    {
         var now = timeProvider.GetUtcNow();
         var until = now - Grace;
         var pauseState = await pauses.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -71,28 +71,6 @@ public sealed partial class CatchUpService(
                 LogMartFailed(logger, ex, mart.Name);
             }
         }
-
-        return true;
-    }
-
-    /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CatchUpInterval, timeProvider);
-        do
-        {
-            try
-            {
-                await CatchUpOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // PostgreSQL may be restarting: log and try again next tick
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-#pragma warning restore CA1031
-            {
-                LogPassFailed(logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
     private async Task CatchUpAsync(MartDefinition mart, DateTimeOffset until, DateTimeOffset now, bool notScheduled, CancellationToken cancellationToken)
@@ -112,7 +90,7 @@ public sealed partial class CatchUpService(
 
         var plan = CatchUpPlan.For(mart, watermark.Value, until);
         var keys = plan.Run.Concat(plan.Skip).Select(slot => TriggerKeys.CronSlot(mart.Name, slot)).ToList();
-        var used = keys.Count == 0 ? [] : await store.GetUsedTriggerKeysAsync(keys, cancellationToken).ConfigureAwait(false);
+        var used = keys.Count == 0 ? [] : await runs.GetUsedTriggerKeysAsync(keys, cancellationToken).ConfigureAwait(false);
         bool Missed(DateTimeOffset slot) => !used.Contains(TriggerKeys.CronSlot(mart.Name, slot));
         var toSkip = plan.Skip.Where(Missed).ToList();
         var toRun = plan.Run.Where(Missed).ToList();
@@ -173,7 +151,4 @@ public sealed partial class CatchUpService(
 
     [LoggerMessage(EventId = 2131, Level = LogLevel.Warning, Message = "Catch-up of mart {Mart} failed; the next pass tries again")]
     private static partial void LogMartFailed(ILogger logger, Exception exception, string mart);
-
-    [LoggerMessage(EventId = 2132, Level = LogLevel.Warning, Message = "The catch-up pass failed; trying again at the next interval")]
-    private static partial void LogPassFailed(ILogger logger, Exception exception);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Scheduler.Configuration;
 using Scheduler.Hosting;
 using Scheduler.Marts;
 using Scheduler.Sql;
@@ -83,20 +84,16 @@ public static class CommandLine
 
     private static async Task<int> ValidateAsync(CliContext context)
     {
-        var builder = WebApplication.CreateBuilder(context.Args);
-        var result = MartConfiguration.Read(builder.Configuration, builder.Environment.ContentRootPath);
-        var problems = result.Problems.ToList();
-        Security.SecurityConfiguration.Read(builder.Configuration, problems);
-        Alerts.AlertConfiguration.Read(builder.Configuration, problems);
-        var optionProblems = SchedulerApplication.FindOptionsProblems(builder.Configuration);
-        if (problems.Count > 0 || optionProblems.Count > 0)
+        // The service's own container, built but not started: the same registrations and validators as `serve`.
+        await using var app = SchedulerApplication.BuildUnstarted(context.Args);
+        var problems = ConfigurationChecks.FindProblems(app.Services, ConfigurationCheckScope.Everything);
+        if (problems.Count > 0)
         {
-            var lines = problems.Select(p => p.ToString()).Concat(optionProblems).ToList();
-            await context.Error.WriteLineAsync(
-                $"The configuration has {lines.Count} problem(s):{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", lines)}").ConfigureAwait(false);
+            await context.Error.WriteLineAsync(new SchedulerConfigurationException(problems).Message).ConfigureAwait(false);
             return ExitInvalid;
         }
 
+        var result = app.Services.GetRequiredService<MartConfigurationResult>();
         var loader = new MartSqlLoader();
         var now = TimeProvider.System.GetUtcNow();
         await context.Out.WriteLineAsync($"Configuration is valid: {result.Marts.Count} mart(s), SQL root '{result.SqlRoot}'.").ConfigureAwait(false);

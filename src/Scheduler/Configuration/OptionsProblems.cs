@@ -8,7 +8,7 @@ namespace Scheduler.Configuration;
 /// Collects every problem an options validator finds (key, value, expectation) so start-up and <c>validate</c> list
 /// them all at once rather than the first.
 /// </summary>
-public sealed class OptionsProblems
+internal sealed class OptionsProblems
 {
     private readonly List<ConfigurationProblem> _problems = [];
 
@@ -17,6 +17,9 @@ public sealed class OptionsProblems
 
     /// <summary>Adds a problem.</summary>
     public void Add(string key, string? value, string expected) => _problems.Add(new ConfigurationProblem(key, value, expected));
+
+    /// <summary>Adds problems found elsewhere.</summary>
+    public void AddRange(IEnumerable<ConfigurationProblem> problems) => _problems.AddRange(problems);
 
     /// <summary>Adds a problem unless <paramref name="value"/> is within [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public void InRange(string key, TimeSpan value, TimeSpan min, TimeSpan max)
@@ -37,7 +40,6 @@ public sealed class OptionsProblems
         }
     }
 
-    /// <summary>Success, or a failure with one line per problem.</summary>
-    public ValidateOptionsResult ToResult() =>
-        _problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_problems.Select(p => p.ToString()));
+    /// <summary>Success, or a failure with one line per problem (the problems kept, for <see cref="ConfigurationChecks"/>).</summary>
+    public ValidateOptionsResult ToResult() => ConfigurationValidationResult.From([.. _problems]);
 }

@@ -67,7 +67,7 @@ public static class MartsDashboard
     private static async Task<MartsPage.Model?> LoadMartsAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
         var snapshot = services.GetRequiredService<LiveMartCatalog>().Snapshot;
-        var lastRuns = await services.GetRequiredService<IRunLedger>().GetLastRunsAsync(snapshot.Marts.Select(m => m.Name), cancellationToken).ConfigureAwait(false);
+        var lastRuns = await services.GetRequiredService<IRunQueries>().GetLastRunsAsync(snapshot.Marts.Select(m => m.Name), cancellationToken).ConfigureAwait(false);
         var pauses = await services.GetRequiredService<PauseStore>().GetAsync(cancellationToken).ConfigureAwait(false);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var definitions = services.GetRequiredService<IMartCatalog>().Marts.ToDictionary(m => m.Name, StringComparer.Ordinal);
@@ -86,7 +86,7 @@ public static class MartsDashboard
     private static async Task<RunPage.Model?> LoadRunAsync(DashboardContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
         var runId = Guid.Parse(context.UriMatch.Groups["runId"].Value);
-        var ledger = services.GetRequiredService<RunLedger>();
+        var ledger = services.GetRequiredService<IRunQueries>();
         var run = await ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false);
         if (run is null)
         {
@@ -131,7 +131,7 @@ public static class MartsDashboard
             throw new DashboardQueryException(error);
         }
 
-        var runs = (await services.GetRequiredService<IRunLedger>().ListAsync(mart, status, RunsPage.Limit, cancellationToken).ConfigureAwait(false))
+        var runs = (await services.GetRequiredService<IRunQueries>().ListAsync(mart, status, RunsPage.Limit, cancellationToken).ConfigureAwait(false))
             .Select(r => r.Redacted()).ToList();
         var names = services.GetRequiredService<IMartCatalog>().Marts.Select(m => m.Name).ToList();
         var pause = (await services.GetRequiredService<PauseStore>().GetAsync(cancellationToken).ConfigureAwait(false)).Global;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Npgsql;
+using Scheduler.Configuration;
 
 namespace Scheduler.Database;
 
@@ -11,7 +11,8 @@ public static class DatabaseServiceCollectionExtensions
     public const string DataSourceKey = "Scheduler";
 
     /// <summary>
-    /// Binds and validates <c>ConnectionStrings:Scheduler</c> and <c>Runs:Schema</c> (at start-up), registers
+    /// Binds and validates <c>ConnectionStrings:Scheduler</c> and <c>Database:Schema</c> (or its old name
+    /// <c>Runs:Schema</c>) at start-up, registers
     /// <see cref="SchedulerDatabase"/>, its <see cref="NpgsqlDataSource"/> (plain and keyed <see cref="DataSourceKey"/>),
     /// and the start-up migration. Call it before Hangfire's server is registered so the schema is ready first.
     /// </summary>
@@ -19,14 +20,13 @@ public static class DatabaseServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<SchedulerDatabaseOptions>()
+        services.AddValidatedOptions<SchedulerDatabaseOptions, SchedulerDatabaseOptionsValidator>()
             .Configure(options =>
             {
                 options.ConnectionString = configuration.GetConnectionString("Scheduler");
-                options.Schema = configuration["Runs:Schema"] ?? options.Schema;
-            })
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulerDatabaseOptions>, SchedulerDatabaseOptionsValidator>());
+                options.SchemaSetting = SchemaSetting.Read(configuration);
+                options.Schema = options.SchemaSetting.Value ?? options.Schema;
+            });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SchedulerDatabase>();
         services.TryAddSingleton(sp => sp.GetRequiredService<SchedulerDatabase>().DataSource);

@@ -1,11 +1,14 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace Scheduler.Database;
 
 /// <summary>
 /// Migrates the schema at start-up, before the Hangfire server and the run services start (it is registered first),
-/// retrying while PostgreSQL is still starting.
+/// retrying while PostgreSQL is still starting: up to <see cref="MaxAttempts"/> attempts, 1, 2, 3 … s apart.
 /// </summary>
 internal sealed partial class SchedulerDatabaseMigrator(SchedulerDatabase database, TimeProvider timeProvider, ILogger<SchedulerDatabaseMigrator> logger)
     : IHostedService
@@ -14,19 +17,21 @@ internal sealed partial class SchedulerDatabaseMigrator(SchedulerDatabase databa
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+        var retry = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions
             {
-                await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Npgsql.NpgsqlException ex) when (attempt < MaxAttempts && ex.IsTransient)
-            {
-                LogRetry(logger, attempt, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(attempt), timeProvider, cancellationToken).ConfigureAwait(false);
-            }
-        }
+                ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(ex => ex.IsTransient),
+                MaxRetryAttempts = MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Linear,
+                Delay = TimeSpan.FromSeconds(1),
+                OnRetry = args =>
+                {
+                    LogRetry(logger, args.AttemptNumber + 1, args.Outcome.Exception?.Message ?? "");
+                    return default;
+                },
+            })
+            .Build();
+        await retry.ExecuteAsync(async token => await database.MigrateAsync(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -31,7 +31,13 @@ internal sealed partial class SchedulerDatabaseOptionsValidator : IValidateOptio
 
         if (!IdentifierPattern().IsMatch(options.Schema ?? ""))
         {
-            problems.Add("Runs:Schema", options.Schema, "a lower-case PostgreSQL identifier (a-z, 0-9, _; at most 63 characters)");
+            problems.Add(options.SchemaSetting.Key, options.Schema, "a lower-case PostgreSQL identifier (a-z, 0-9, _; at most 63 characters)");
+        }
+
+        if (options.SchemaSetting.ConflictingLegacyValue is { } legacy)
+        {
+            problems.Add(SchedulerDatabaseOptions.LegacySchemaKey, legacy,
+                $"unset, or the same schema as {SchedulerDatabaseOptions.SchemaKey} ('{options.Schema}'): it is that key's old name, and the two disagree");
         }
 
         return problems.ToResult();

@@ -15,14 +15,15 @@ namespace Scheduler.Dependencies;
 /// </summary>
 public sealed partial class DependencyPropagator(
     IMartCatalog catalog,
-    RunLedger ledger,
+    IRunQueries ledger,
     RunLifecycle lifecycle,
     ITriggerGate gate,
     ILogger<DependencyPropagator> logger)
 {
     /// <summary>
     /// Handles the run's dependants and, when all are handled, marks the run propagated. False when a dependant could
-    /// not be reserved yet (it is busy for its run slots): the sweep tries again.
+    /// not be reserved yet (it is busy for its run slots), or the run changed while its dependants were handled: the
+    /// sweep tries again.
     /// </summary>
     public async Task<bool> PropagateAsync(Guid runId, CancellationToken cancellationToken)
     {
@@ -33,12 +34,8 @@ public sealed partial class DependencyPropagator(
         }
 
         var done = !run.Downstream || await HandleDependantsAsync(run, cancellationToken).ConfigureAwait(false);
-        if (done)
-        {
-            await lifecycle.MarkPropagatedAsync(run.RunId, cancellationToken).ConfigureAwait(false);
-        }
-
-        return done;
+        // The mark names the version the dependants were handled on: a run changed meanwhile is handled again.
+        return done && await lifecycle.MarkPropagatedAsync(run, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> HandleDependantsAsync(RunRecord run, CancellationToken cancellationToken)

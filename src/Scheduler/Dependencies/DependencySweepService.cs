@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scheduler.Hosting;
 using Scheduler.Runs;
 
 namespace Scheduler.Dependencies;
@@ -12,7 +13,7 @@ namespace Scheduler.Dependencies;
 /// that was busy. Every instance runs it; trigger keys make overlaps cost reads, never a second run.
 /// </summary>
 public sealed partial class DependencySweepService(
-    RunLedger ledger,
+    RunSweepQueries ledger,
     DependencyPropagator propagator,
     IOptions<RunsOptions> options,
     TimeProvider timeProvider,
@@ -38,28 +39,10 @@ public sealed partial class DependencySweepService(
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.RecoveryInterval, timeProvider);
-        do
-        {
-            try
-            {
-                await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // PostgreSQL may be restarting: log and try again next tick
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-#pragma warning restore CA1031
-            {
-                LogSweepFailed(logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        new BackgroundPass("Dependency sweep", options.Value.RecoveryInterval, timeProvider, logger)
+            .RunAsync((_, cancellationToken) => SweepOnceAsync(cancellationToken), stoppingToken);
 
     [LoggerMessage(EventId = 1910, Level = LogLevel.Debug, Message = "Dependants of run {RunId} ({Mart}, {Status}) handled by the sweep")]
     private static partial void LogSwept(ILogger logger, Guid runId, string mart, RunStatus status);
-
-    [LoggerMessage(EventId = 1911, Level = LogLevel.Warning, Message = "Dependency sweep failed; trying again at the next interval")]
-    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }

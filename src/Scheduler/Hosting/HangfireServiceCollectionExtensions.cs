@@ -5,6 +5,7 @@ using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Scheduler.Configuration;
 using Scheduler.Database;
 using Scheduler.Runs;
 
@@ -31,8 +32,7 @@ public static class HangfireServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         // Tuned for runs (Hangfire:*): see HangfireTuningOptions and docs/configuration.md (Hangfire).
-        services.AddOptions<HangfireTuningOptions>().Bind(configuration.GetSection(HangfireTuningOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HangfireTuningOptions>, HangfireTuningOptionsValidator>());
+        services.AddValidatedOptions<HangfireTuningOptions, HangfireTuningOptionsValidator>().Bind(configuration.GetSection(HangfireTuningOptions.SectionName));
 
         // Created on first resolution (it prepares the schema then), as UsePostgreSqlStorage did inside AddHangfire.
         services.AddSingleton<JobStorage>(provider =>

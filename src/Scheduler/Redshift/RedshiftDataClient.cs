@@ -27,6 +27,9 @@ namespace Scheduler.Redshift;
 /// request before the first attempt (as the .NET SDK's marshaller does), so every retry of that call carries the same token.</para>
 /// <para>When no credentials were given and the default chain finds none, the SDK's <see cref="AmazonClientException"/>
 /// ("Failed to resolve AWS credentials") propagates unchanged: it is a configuration problem, not a service answer.</para>
+/// <para>The retry loop is written out rather than a Polly pipeline: each attempt is re-signed and counted, its timeout
+/// runs on the wall clock while the back-off runs on the injected clock (a pipeline has one), the base delay depends on
+/// the failure (throttling or not) and the jitter is AWS's full jitter, so Polly would only replace the loop statement.</para>
 /// </remarks>
 public sealed class RedshiftDataClient : IRedshiftDataClient, IDisposable
 {

@@ -37,11 +37,6 @@ internal static class RedshiftRetryPolicy
     /// <param name="retry">1 for the wait after the first failed attempt.</param>
     /// <param name="throttled">Whether the failure was throttling (1 s base) or another transient error (50 ms base).</param>
     /// <param name="random">A value in [0, 1).</param>
-    public static TimeSpan Backoff(int retry, bool throttled, double random)
-    {
-        var baseDelay = throttled ? ThrottlingBase : TransientBase;
-        var exponential = baseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(retry - 1, 30));
-        var capped = Math.Min(exponential, MaxBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(random * capped);
-    }
+    public static TimeSpan Backoff(int retry, bool throttled, double random) =>
+        new Hosting.Backoff(throttled ? ThrottlingBase : TransientBase, 2, MaxBackoff).Delay(retry - 1, random);
 }

@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scheduler.Configuration;
 
 namespace Scheduler.Redshift;
 
@@ -21,10 +22,8 @@ public static class RedshiftServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<RedshiftClientOptions>()
-            .Bind(configuration.GetSection(RedshiftClientOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedshiftClientOptions>, RedshiftClientOptionsValidator>());
+        services.AddValidatedOptions<RedshiftClientOptions, RedshiftClientOptionsValidator>()
+            .Bind(configuration.GetSection(RedshiftClientOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<IRedshiftDataClient>(provider => new RedshiftDataClient(

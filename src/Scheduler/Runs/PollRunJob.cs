@@ -21,7 +21,7 @@ namespace Scheduler.Runs;
 /// </remarks>
 [AutomaticRetry(Attempts = 50, DelaysInSeconds = [1, 2, 5, 10, 20, 30, 60], ExceptOn = [typeof(RunFailedException)], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
 public sealed partial class PollRunJob(
-    RunLedger ledger,
+    IRunQueries ledger,
     RunLifecycle lifecycle,
     IRedshiftDataClient redshift,
     IOptions<RunsOptions> options,
@@ -36,7 +36,8 @@ public sealed partial class PollRunJob(
     public async Task PollAsync(Guid runId, int attempt, CancellationToken cancellationToken)
     {
         var run = await ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false);
-        if (run is null || run.Status.IsTerminal() || run.PollAttempt != attempt || run.StatementId is not { } statementId)
+        var action = RunStateMachine.NextPollAction(run, attempt, timeProvider.GetUtcNow());
+        if (run?.StatementId is not { } statementId || action == RunJobAction.Nothing)
         {
             LogStale(logger, runId, attempt, run?.PollAttempt, run?.Status);
             return;
@@ -44,15 +45,15 @@ public sealed partial class PollRunJob(
 
         await _faults.ReachedAsync(RunFaultPoints.DuringPoll, runId, cancellationToken).ConfigureAwait(false);
 
-        if (run.Status == RunStatus.Running && timeProvider.GetUtcNow() >= run.DeadlineAt)
+        if (action == RunJobAction.DeliverDeadline)
         {
             // Moves the run to Cancelling and schedules the poll that sends the cancel.
             LogTimeout(logger, runId, statementId);
-            await lifecycle.ApplyAsync(runId, RunEvent.DeadlinePassed(), cancellationToken).ConfigureAwait(false);
+            await lifecycle.ApplyAsync(runId, new RunEvent.DeadlinePassed(), cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        if (run.Status == RunStatus.Cancelling)
+        if (action == RunJobAction.CancelThenDescribe)
         {
             await TryCancelStatementAsync(run, statementId, cancellationToken).ConfigureAwait(false);
         }
@@ -61,7 +62,7 @@ public sealed partial class PollRunJob(
         try
         {
             var statement = await redshift.DescribeStatementAsync(new DescribeStatementRequest { Id = statementId }, cancellationToken).ConfigureAwait(false);
-            evt = RunEvent.Polled(statement, attempt);
+            evt = new RunEvent.Polled(statement, attempt);
             metrics.Poll(run.Mart, StatusString.IsTerminal(statement.Status) ? "terminal" : "running");
             if (!StatusString.IsTerminal(statement.Status) && statement.Status is not (StatusString.Submitted or StatusString.Picked or StatusString.Started))
             {
@@ -71,14 +72,14 @@ public sealed partial class PollRunJob(
         catch (Exception ex) when (RunErrors.IsUnknownStatement(ex, statementId))
         {
             metrics.Poll(run.Mart, "not_found");
-            evt = RunEvent.StatementUnknown(statementId, RunErrors.Describe(ex));
+            evt = new RunEvent.StatementUnknown(statementId, RunErrors.Describe(ex));
         }
         catch (Exception ex) when (RunErrors.IsTransient(ex, cancellationToken) || ex is RedshiftDataException)
         {
             // Not an answer about the statement: ask again later, however long Redshift stays unreachable.
             metrics.Poll(run.Mart, "error");
             LogPollError(logger, runId, attempt, RunErrors.Describe(ex));
-            evt = RunEvent.PollFailed(attempt, RunErrors.Describe(ex));
+            evt = new RunEvent.PollFailed(attempt, RunErrors.Describe(ex));
         }
 
         var result = await lifecycle.ApplyAsync(runId, evt, cancellationToken).ConfigureAwait(false);

@@ -46,7 +46,7 @@ public sealed class RunControl(IMartCatalog catalog, ITriggerGate gate, RunLifec
     /// <inheritdoc />
     public async Task<CancelResult> CancelAsync(Guid runId, CancellationToken cancellationToken)
     {
-        var result = await lifecycle.ApplyAsync(runId, RunEvent.CancelRequested(), cancellationToken).ConfigureAwait(false);
+        var result = await lifecycle.ApplyAsync(runId, new RunEvent.CancelRequested(), cancellationToken).ConfigureAwait(false);
         return result.Run switch
         {
             null => new CancelResult(CancelOutcome.NotFound, null),

@@ -2,68 +2,122 @@ using Scheduler.Redshift.Model;
 
 namespace Scheduler.Runs;
 
-/// <summary>One event for one run, with what the deliverer knows. Build it with the factories.</summary>
-public sealed record RunEvent
+/// <summary>
+/// One event for one run, with what the deliverer knows: a closed set of records (only the nested ones can derive from
+/// it), each holding only the fields that event means. <see cref="Kind"/> names it in the transition table, the docs
+/// and the logs.
+/// </summary>
+public abstract record RunEvent
 {
-    private RunEvent(RunEventKind kind) => Kind = kind;
+    private RunEvent()
+    {
+    }
 
-    public RunEventKind Kind { get; }
+    /// <summary>The event's row in <see cref="RunStateMachine.Table"/>.</summary>
+    public abstract RunEventKind Kind { get; }
 
-    /// <summary>The statement the event is about (Submitted, Polled, StatementUnknown).</summary>
-    public string? StatementId { get; private init; }
+    /// <summary>BatchExecuteStatement is about to be called with <paramref name="Statements"/> (kept: a resend sends the same batch).</summary>
+    public sealed record SubmitAttempted(IReadOnlyList<string> Statements) : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.SubmitAttempted;
+    }
 
-    /// <summary>DescribeStatement's answer (Polled).</summary>
-    public DescribeStatementResponse? Statement { get; private init; }
+    /// <summary>The submit step could not finish: try again at <paramref name="RetryAt"/> (no later than the deadline); <paramref name="Reason"/> says why.</summary>
+    public sealed record SubmitDeferred(DateTimeOffset RetryAt, string Reason) : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.SubmitDeferred;
+    }
 
-    /// <summary>The batch about to be sent (SubmitAttempted).</summary>
-    public IReadOnlyList<string>? Statements { get; private init; }
+    /// <summary>Redshift gave the batch's statement id <paramref name="StatementId"/> (from the call, or found by its StatementName).</summary>
+    public sealed record Submitted(string StatementId) : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.Submitted;
+    }
 
-    /// <summary>The poll job's attempt number; null when the event does not come from a poll job.</summary>
-    public int? PollAttempt { get; private init; }
+    /// <summary>Redshift refused the run's very first request with <paramref name="Error"/>.</summary>
+    public sealed record SubmitRefused(string Error) : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.SubmitRefused;
+    }
 
-    /// <summary>What went wrong, in words (refusals, failed calls, lookups).</summary>
-    public string? Error { get; private init; }
+    /// <summary>Nothing can be sent; <paramref name="Error"/> (invalid SQL, mart gone) becomes the run's error.</summary>
+    public sealed record NotSubmittable(string Error) : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.NotSubmittable;
+    }
 
-    /// <summary>The target's slot key (SlotGranted, SlotUnavailable): <c>workgroup:NAME</c> or <c>cluster:ID</c>.</summary>
-    public string? SlotKey { get; private init; }
+    /// <summary>
+    /// A lookup by StatementName found no statement. <paramref name="Refusal"/> is what Redshift said when it refused the
+    /// resend that led to the lookup; null when the lookup was not prompted by a refusal.
+    /// </summary>
+    public sealed record StatementNotFound(string? Refusal) : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.StatementNotFound;
+    }
 
-    /// <summary>When to try again (SubmitDeferred, SlotUnavailable), or the time before which the step must have been due (StepOverdue).</summary>
-    public DateTimeOffset? At { get; private init; }
+    /// <summary>
+    /// DescribeStatement answered <paramref name="Statement"/>. <paramref name="PollAttempt"/> is the poll job's attempt;
+    /// null when the answer does not come from a poll job (the watcher).
+    /// </summary>
+    public sealed record Polled(DescribeStatementResponse Statement, int? PollAttempt) : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.Polled;
+    }
 
-    public static RunEvent SubmitAttempted(IReadOnlyList<string> statements) => new(RunEventKind.SubmitAttempted) { Statements = statements };
+    /// <summary>The DescribeStatement of poll attempt <paramref name="PollAttempt"/> failed with <paramref name="Error"/>.</summary>
+    public sealed record PollFailed(int PollAttempt, string Error) : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.PollFailed;
+    }
 
-    public static RunEvent SubmitDeferred(DateTimeOffset retryAt, string error) => new(RunEventKind.SubmitDeferred) { At = retryAt, Error = error };
+    /// <summary>The service no longer knows <paramref name="StatementId"/>; <paramref name="Error"/> is how it said so.</summary>
+    public sealed record StatementUnknown(string StatementId, string Error) : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.StatementUnknown;
+    }
 
-    public static RunEvent Submitted(string statementId) => new(RunEventKind.Submitted) { StatementId = statementId };
+    /// <summary>A user asked to cancel.</summary>
+    public sealed record CancelRequested : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.CancelRequested;
+    }
 
-    public static RunEvent SubmitRefused(string error) => new(RunEventKind.SubmitRefused) { Error = error };
+    /// <summary>The mart's timeout passed.</summary>
+    public sealed record DeadlinePassed : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.DeadlinePassed;
+    }
 
-    public static RunEvent NotSubmittable(string error) => new(RunEventKind.NotSubmittable) { Error = error };
+    /// <summary>Recovery: the run's next step was due before <paramref name="DueBefore"/> and has not happened (its job was lost).</summary>
+    public sealed record StepOverdue(DateTimeOffset DueBefore) : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.StepOverdue;
+    }
 
-    public static RunEvent StatementNotFound(string? error) => new(RunEventKind.StatementNotFound) { Error = error };
+    /// <summary>Poll now rather than at the pending poll's time.</summary>
+    public sealed record PollRequested : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.PollRequested;
+    }
 
-    public static RunEvent Polled(DescribeStatementResponse statement, int? pollAttempt) =>
-        new(RunEventKind.Polled) { Statement = statement, StatementId = statement?.Id, PollAttempt = pollAttempt };
+    /// <summary>The run takes (or is given) a slot of the target <paramref name="SlotKey"/>: <c>workgroup:NAME</c> or <c>cluster:ID</c>.</summary>
+    public sealed record SlotGranted(string SlotKey) : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.SlotGranted;
+    }
 
-    public static RunEvent PollFailed(int pollAttempt, string error) => new(RunEventKind.PollFailed) { PollAttempt = pollAttempt, Error = error };
+    /// <summary>
+    /// The run waits for a slot of <paramref name="SlotKey"/>, not to be given one before <paramref name="NotBefore"/>
+    /// (null: as soon as one frees); <paramref name="Reason"/> becomes its status reason.
+    /// </summary>
+    public sealed record SlotUnavailable(string SlotKey, DateTimeOffset? NotBefore, string Reason) : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.SlotUnavailable;
+    }
 
-    public static RunEvent StatementUnknown(string statementId, string error) =>
-        new(RunEventKind.StatementUnknown) { StatementId = statementId, Error = error };
-
-    public static RunEvent CancelRequested() => new(RunEventKind.CancelRequested);
-
-    public static RunEvent DeadlinePassed(string? error = null) => new(RunEventKind.DeadlinePassed) { Error = error };
-
-    public static RunEvent StepOverdue(DateTimeOffset dueBefore) => new(RunEventKind.StepOverdue) { At = dueBefore };
-
-    public static RunEvent PollRequested() => new(RunEventKind.PollRequested);
-
-    /// <summary>The run takes (or is given) a slot of the target <paramref name="slotKey"/>.</summary>
-    public static RunEvent SlotGranted(string slotKey) => new(RunEventKind.SlotGranted) { SlotKey = slotKey };
-
-    /// <summary>The run waits for a slot of <paramref name="slotKey"/>, not to be given one before <paramref name="notBefore"/>.</summary>
-    public static RunEvent SlotUnavailable(string slotKey, DateTimeOffset? notBefore, string reason) =>
-        new(RunEventKind.SlotUnavailable) { SlotKey = slotKey, At = notBefore, Error = reason };
-
-    public static RunEvent RetryAbandoned(string reason) => new(RunEventKind.RetryAbandoned) { Error = reason };
+    /// <summary>The retry due for an ended run will not be made; <paramref name="Reason"/> becomes its status reason.</summary>
+    public sealed record RetryAbandoned(string Reason) : RunEvent
+    {
+        public override RunEventKind Kind => RunEventKind.RetryAbandoned;
+    }
 }

@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Scheduler.Marts;
 using Scheduler.Marts.Parameters;
 using Scheduler.Marts.Scheduling;
@@ -14,11 +15,11 @@ namespace Scheduler.Runs;
 /// users only deliver events.
 /// </summary>
 /// <remarks>
-/// A crash after the write and before the job is scheduled loses nothing: the run's <c>next_poll_at</c> says when its
-/// next step was due, and recovery delivers <see cref="RunEventKind.StepOverdue"/> for it.
+/// A crash after the write and before the job is scheduled loses nothing: the run's <see cref="RunRecord.NextStepDueAt"/>
+/// says when its next step was due, and recovery delivers <see cref="RunEventKind.StepOverdue"/> for it.
 /// </remarks>
 public sealed partial class RunLifecycle(
-    RunLedger ledger,
+    RunStore ledger,
     RunPolicy policy,
     IBackgroundJobClient jobs,
     IEnumerable<IRunObserver> observers,
@@ -31,43 +32,10 @@ public sealed partial class RunLifecycle(
     private readonly RunFaultPoints _faults = new(options ?? Options.Create(new RunsOptions()));
 
     /// <summary>Applies <paramref name="evt"/> to the run.</summary>
-    public async Task<RunEventResult> ApplyAsync(Guid runId, RunEvent evt, CancellationToken cancellationToken)
+    public Task<RunEventResult> ApplyAsync(Guid runId, RunEvent evt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(evt);
-        for (var race = 0; race < MaxRaces; race++)
-        {
-            var run = await ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false);
-            if (run is null)
-            {
-                return new RunEventResult(false, null);
-            }
-
-            var now = timeProvider.GetUtcNow();
-            var transition = RunStateMachine.Decide(run, evt, now, policy);
-            if (transition is null)
-            {
-                LogRefused(logger, runId, evt.Kind, run.Status);
-                return new RunEventResult(false, run);
-            }
-
-            if (!await ledger.TryUpdateAsync(run, transition.Next, now, cancellationToken).ConfigureAwait(false))
-            {
-                continue; // another writer came first: decide again on what it stored
-            }
-
-            var stored = transition.Next with { Version = run.Version + 1 };
-            LogTransition(logger, runId, evt.Kind, run.Status, stored.Status);
-            if (transition.Step.Kind == RunStepKind.Retry)
-            {
-                await _faults.ReachedAsync(RunFaultPoints.AfterRetryDecided, runId, cancellationToken).ConfigureAwait(false);
-            }
-
-            Schedule(stored, transition.Step, now);
-            Notify(stored, transition.Notice, now);
-            return new RunEventResult(true, stored);
-        }
-
-        throw new InvalidOperationException($"Run {runId}: event {evt.Kind} lost {MaxRaces} compare-and-swap races in a row.");
+        return CommitAsync(runId, lockedSlot: null, (_, _, _, _) => Task.FromResult(evt), $"event {evt.Kind}", cancellationToken);
     }
 
     /// <summary>
@@ -135,53 +103,16 @@ public sealed partial class RunLifecycle(
     /// <see cref="RunEventKind.SlotUnavailable"/> (the run waits as Queued). Counting and taking is one transaction under
     /// the slot's advisory lock, so all instances together never give out more than <paramref name="cap"/>.
     /// </summary>
-    public async Task<RunEventResult> TakeSlotAsync(Guid runId, string slotKey, int cap, CancellationToken cancellationToken)
+    public Task<RunEventResult> TakeSlotAsync(Guid runId, string slotKey, int cap, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(slotKey);
-        for (var race = 0; race < MaxRaces; race++)
+        return CommitAsync(runId, slotKey, async (_, now, connection, token) =>
         {
-            var connection = await ledger.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    await RunLedger.LockSlotAsync(connection, slotKey, cancellationToken).ConfigureAwait(false);
-                    var run = await ledger.GetAsync(runId, connection, cancellationToken).ConfigureAwait(false);
-                    if (run is null)
-                    {
-                        return new RunEventResult(false, null);
-                    }
-
-                    var now = timeProvider.GetUtcNow();
-                    var (holders, waiting) = await ledger.CountSlotAsync(connection, slotKey, now, cancellationToken).ConfigureAwait(false);
-                    var evt = holders + waiting < cap
-                        ? RunEvent.SlotGranted(slotKey)
-                        : RunEvent.SlotUnavailable(slotKey, null,
-                            $"waiting for a slot on {slotKey}: {holders} of {cap} in use, {waiting} queued");
-                    var transition = RunStateMachine.Decide(run, evt, now, policy);
-                    if (transition is null)
-                    {
-                        LogRefused(logger, runId, evt.Kind, run.Status);
-                        return new RunEventResult(false, run);
-                    }
-
-                    if (!await ledger.TryUpdateAsync(run, transition.Next, now, cancellationToken, connection).ConfigureAwait(false))
-                    {
-                        continue;
-                    }
-
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    var stored = transition.Next with { Version = run.Version + 1 };
-                    LogTransition(logger, runId, evt.Kind, run.Status, stored.Status);
-                    Schedule(stored, transition.Step, now);
-                    Notify(stored, transition.Notice, now);
-                    return new RunEventResult(true, stored);
-                }
-            }
-        }
-
-        throw new InvalidOperationException($"Run {runId}: taking a slot lost {MaxRaces} compare-and-swap races in a row.");
+            var (holders, waiting) = await ledger.CountSlotAsync(connection!, slotKey, now, token).ConfigureAwait(false);
+            return holders + waiting < cap
+                ? new RunEvent.SlotGranted(slotKey)
+                : new RunEvent.SlotUnavailable(slotKey, null, $"waiting for a slot on {slotKey}: {holders} of {cap} in use, {waiting} queued");
+        }, "taking a slot", cancellationToken);
     }
 
     /// <summary>
@@ -192,7 +123,7 @@ public sealed partial class RunLifecycle(
     public async Task<int> GrantSlotsAsync(string slotKey, int cap, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(slotKey);
-        var granted = new List<(RunRecord Stored, RunTransition Transition, RunStatus From)>();
+        var granted = new List<StoredChange>();
         DateTimeOffset now;
         var connection = await ledger.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -200,7 +131,7 @@ public sealed partial class RunLifecycle(
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                await RunLedger.LockSlotAsync(connection, slotKey, cancellationToken).ConfigureAwait(false);
+                await RunStore.LockSlotAsync(connection, slotKey, cancellationToken).ConfigureAwait(false);
                 now = timeProvider.GetUtcNow();
                 var (holders, _) = await ledger.CountSlotAsync(connection, slotKey, now, cancellationToken).ConfigureAwait(false);
                 var free = cap == 0 ? 1000 : cap - holders;
@@ -212,11 +143,11 @@ public sealed partial class RunLifecycle(
                 var next = await ledger.ListNextQueuedAsync(connection, slotKey, now, free, cancellationToken).ConfigureAwait(false);
                 foreach (var run in next)
                 {
-                    var transition = RunStateMachine.Decide(run, RunEvent.SlotGranted(slotKey), now, policy);
                     // A run changed since the read (a cancel) keeps its place; the next sweep sees it again.
-                    if (transition is not null && await ledger.TryUpdateAsync(run, transition.Next, now, cancellationToken, connection).ConfigureAwait(false))
+                    var (change, _) = await DecideAndStoreAsync(run, new RunEvent.SlotGranted(slotKey), now, connection, cancellationToken).ConfigureAwait(false);
+                    if (change is not null)
                     {
-                        granted.Add((transition.Next with { Version = run.Version + 1 }, transition, run.Status));
+                        granted.Add(change);
                     }
                 }
 
@@ -224,11 +155,9 @@ public sealed partial class RunLifecycle(
             }
         }
 
-        foreach (var (stored, transition, from) in granted)
+        foreach (var change in granted)
         {
-            LogTransition(logger, stored.RunId, RunEventKind.SlotGranted, from, stored.Status);
-            Schedule(stored, transition.Step, now);
-            Notify(stored, transition.Notice, now);
+            await PublishAsync(change, now, cancellationToken).ConfigureAwait(false);
         }
 
         return granted.Count;
@@ -236,10 +165,132 @@ public sealed partial class RunLifecycle(
 
     /// <summary>
     /// Records that an ended run's dependants were handled (started, skipped, or not due), so the dependency sweep
-    /// leaves it alone. Bookkeeping, not a state change: the run's status and version stay as they are.
+    /// leaves it alone. Bookkeeping, not a state change: the run's status and version stay as they are. False when
+    /// the run is no longer at <paramref name="run"/>'s version (the handling was decided on an old copy).
     /// </summary>
-    public Task MarkPropagatedAsync(Guid runId, CancellationToken cancellationToken) =>
-        ledger.MarkPropagatedAsync(runId, timeProvider.GetUtcNow(), cancellationToken);
+    public Task<bool> MarkPropagatedAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return ledger.MarkPropagatedAsync(run.RunId, run.Version, timeProvider.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>
+    /// The one commit path of an event: read the run, decide (<see cref="DecideAndStoreAsync"/>), compare-and-swap, and
+    /// once that is committed, schedule and notify (<see cref="PublishAsync"/>). A lost race reads and decides again.
+    /// With <paramref name="lockedSlot"/>, the read, the event's making and the write are one transaction holding that
+    /// slot's advisory lock. <paramref name="eventFor"/> makes the event from the run as read (and the transaction's
+    /// connection); <paramref name="what"/> names it if the races never end.
+    /// </summary>
+    private async Task<RunEventResult> CommitAsync(
+        Guid runId,
+        string? lockedSlot,
+        Func<RunRecord, DateTimeOffset, NpgsqlConnection?, CancellationToken, Task<RunEvent>> eventFor,
+        string what,
+        CancellationToken cancellationToken)
+    {
+        for (var race = 0; race < MaxRaces; race++)
+        {
+            var result = lockedSlot is null
+                ? await TryCommitAsync(runId, eventFor, null, null, cancellationToken).ConfigureAwait(false)
+                : await TryCommitUnderSlotLockAsync(runId, lockedSlot, eventFor, cancellationToken).ConfigureAwait(false);
+            if (result is not null)
+            {
+                return result;
+            }
+        }
+
+        throw new InvalidOperationException($"Run {runId}: {what} lost {MaxRaces} compare-and-swap races in a row.");
+    }
+
+    private async Task<RunEventResult?> TryCommitUnderSlotLockAsync(
+        Guid runId,
+        string slotKey,
+        Func<RunRecord, DateTimeOffset, NpgsqlConnection?, CancellationToken, Task<RunEvent>> eventFor,
+        CancellationToken cancellationToken)
+    {
+        var connection = await ledger.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await RunStore.LockSlotAsync(connection, slotKey, cancellationToken).ConfigureAwait(false);
+                return await TryCommitAsync(runId, eventFor, connection, transaction, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>One try of <see cref="CommitAsync"/>; null when another writer came first.</summary>
+    private async Task<RunEventResult?> TryCommitAsync(
+        Guid runId,
+        Func<RunRecord, DateTimeOffset, NpgsqlConnection?, CancellationToken, Task<RunEvent>> eventFor,
+        NpgsqlConnection? connection,
+        NpgsqlTransaction? transaction,
+        CancellationToken cancellationToken)
+    {
+        var run = await ledger.GetAsync(runId, connection, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            return new RunEventResult(false, null);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var evt = await eventFor(run, now, connection, cancellationToken).ConfigureAwait(false);
+        var (change, refused) = await DecideAndStoreAsync(run, evt, now, connection, cancellationToken).ConfigureAwait(false);
+        if (refused)
+        {
+            LogRefused(logger, runId, evt.Kind, run.Status);
+            return new RunEventResult(false, run);
+        }
+
+        if (change is null)
+        {
+            return null; // another writer came first: decide again on what it stored
+        }
+
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await PublishAsync(change, now, cancellationToken).ConfigureAwait(false);
+        return new RunEventResult(true, change.Run);
+    }
+
+    /// <summary>
+    /// Lets <see cref="RunStateMachine.Decide"/> decide <paramref name="evt"/> for <paramref name="run"/> (with the
+    /// inputs <see cref="RunPolicy"/> builds now) and stores the decision with a compare-and-swap. The change is null when
+    /// the event was refused (<c>Refused</c>) or another writer came first.
+    /// </summary>
+    private async Task<(StoredChange? Change, bool Refused)> DecideAndStoreAsync(
+        RunRecord run, RunEvent evt, DateTimeOffset now, NpgsqlConnection? connection, CancellationToken cancellationToken)
+    {
+        var transition = RunStateMachine.Decide(run, evt, now, policy.InputsFor(run));
+        if (transition is null)
+        {
+            return (null, true);
+        }
+
+        if (!await ledger.TryUpdateAsync(run, transition.Next, now, cancellationToken, connection).ConfigureAwait(false))
+        {
+            return (null, false);
+        }
+
+        return (new StoredChange(transition.Next with { Version = run.Version + 1 }, run.Status, evt.Kind, transition.Step, transition.Notice), false);
+    }
+
+    /// <summary>After a change is committed: log it, schedule the step it asks for, tell the observers.</summary>
+    private async Task PublishAsync(StoredChange change, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        LogTransition(logger, change.Run.RunId, change.Event, change.From, change.Run.Status);
+        if (change.Step.Kind == RunStepKind.Retry)
+        {
+            await _faults.ReachedAsync(RunFaultPoints.AfterRetryDecided, change.Run.RunId, cancellationToken).ConfigureAwait(false);
+        }
+
+        Schedule(change.Run, change.Step, now);
+        Notify(change.Run, change.Notice, now);
+    }
 
     /// <summary>The one place a run's next job is scheduled (its poll attempt was moved by the same write).</summary>
     private void Schedule(RunRecord run, RunStep step, DateTimeOffset now)
@@ -356,4 +407,7 @@ public sealed partial class RunLifecycle(
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Run {RunId} changed, but observer {Observer} failed")]
     private static partial void LogObserverFailed(ILogger logger, Exception exception, Guid runId, string observer);
+
+    /// <summary>A decision stored by <see cref="DecideAndStoreAsync"/>, waiting for <see cref="PublishAsync"/>.</summary>
+    private sealed record StoredChange(RunRecord Run, RunStatus From, RunEventKind Event, RunStep Step, RunNotice Notice);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scheduler.Hosting;
 using Scheduler.Redshift.Limits;
 
 namespace Scheduler.Runs;
@@ -15,7 +16,7 @@ namespace Scheduler.Runs;
 /// instance holds none: its runs go on (or end) through recovery like any other.
 /// </summary>
 public sealed partial class RunQueueDispatcher(
-    RunLedger ledger,
+    RunSweepQueries ledger,
     RunLifecycle lifecycle,
     RunQueueSignal signal,
     IOptions<RedshiftLimitsOptions> options,
@@ -29,7 +30,7 @@ public sealed partial class RunQueueDispatcher(
         var now = timeProvider.GetUtcNow();
         foreach (var runId in await ledger.ListQueuedPastDeadlineAsync(now, 500, cancellationToken).ConfigureAwait(false))
         {
-            await lifecycle.ApplyAsync(runId, RunEvent.DeadlinePassed(), cancellationToken).ConfigureAwait(false);
+            await lifecycle.ApplyAsync(runId, new RunEvent.DeadlinePassed(), cancellationToken).ConfigureAwait(false);
         }
 
         var granted = 0;
@@ -42,42 +43,20 @@ public sealed partial class RunQueueDispatcher(
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        new BackgroundPass("Handing out queued runs' slots", options.Value.QueueSweepInterval, timeProvider, logger) { Signal = signal }
+            .RunAsync(DispatchAsync, stoppingToken);
+
+    private async Task DispatchAsync(BackgroundPassReason reason, CancellationToken cancellationToken)
     {
-        var interval = options.Value.QueueSweepInterval;
-        var nextSweep = timeProvider.GetUtcNow();
-        while (!stoppingToken.IsCancellationRequested)
+        foreach (var key in signal.Drain())
         {
-            try
-            {
-                foreach (var key in signal.Drain())
-                {
-                    await GrantAsync(key, stoppingToken).ConfigureAwait(false);
-                }
+            await GrantAsync(key, cancellationToken).ConfigureAwait(false);
+        }
 
-                if (timeProvider.GetUtcNow() >= nextSweep)
-                {
-                    nextSweep = timeProvider.GetUtcNow() + interval;
-                    await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
-                }
-            }
-#pragma warning disable CA1031 // PostgreSQL may be restarting: log and go on; the next sweep covers what was missed
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-#pragma warning restore CA1031
-            {
-                LogQueueFailed(logger, ex);
-                nextSweep = timeProvider.GetUtcNow() + interval;
-            }
-
-            var wait = nextSweep - timeProvider.GetUtcNow();
-            if (wait > TimeSpan.Zero)
-            {
-                using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                var woken = signal.WaitAsync();
-                var timer = Task.Delay(wait, timeProvider, delay.Token);
-                await Task.WhenAny(woken, timer).ConfigureAwait(false);
-                await delay.CancelAsync().ConfigureAwait(false);
-            }
+        if (reason == BackgroundPassReason.Interval)
+        {
+            await SweepOnceAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -94,7 +73,4 @@ public sealed partial class RunQueueDispatcher(
 
     [LoggerMessage(EventId = 1750, Level = LogLevel.Debug, Message = "{Count} queued run(s) given a slot of {SlotKey}")]
     private static partial void LogGranted(ILogger logger, int count, string slotKey);
-
-    [LoggerMessage(EventId = 1751, Level = LogLevel.Warning, Message = "Handing out queued runs' slots failed; trying again")]
-    private static partial void LogQueueFailed(ILogger logger, Exception exception);
 }

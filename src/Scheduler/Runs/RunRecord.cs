@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 using Scheduler.Marts;
 
@@ -12,8 +13,14 @@ public sealed record RunRecord : RunSummary
     /// <summary>The current poll job's attempt number; a poll job carrying another number is stale and does nothing.</summary>
     public int PollAttempt { get; init; }
 
-    /// <summary>When the next step (poll, or submit retry) is due.</summary>
-    public DateTimeOffset? NextPollAt { get; init; }
+    /// <summary>
+    /// When recovery next looks at the run (column <c>next_poll_at</c>): the next poll, a deferred submit retry, the end
+    /// of a submit call's lease, or (Queued) when the queue may hand it a slot. Null once the run ended. Recovery delivers
+    /// <see cref="RunEvent.StepOverdue"/> to an active run whose time is long past (its job was lost). The run JSON keeps
+    /// its published name, <c>nextPollAt</c>.
+    /// </summary>
+    [JsonPropertyName("nextPollAt")]
+    public DateTimeOffset? NextStepDueAt { get; init; }
 
     /// <summary>The batch's statements: the submitted SQL, then Redshift's figures once the run ends.</summary>
     public IReadOnlyList<RunSubStatement> SubStatements { get; init; } = [];
@@ -54,4 +61,16 @@ public sealed record RunRecord : RunSummary
     /// <summary>True once BatchExecuteStatement may have reached AWS: from then on only Redshift's word ends the run.</summary>
     [JsonIgnore]
     internal bool MayHaveReachedRedshift => SubmitAttemptedAt is not null || StatementId is not null;
+
+    /// <summary>An empty record: set its members with an initializer.</summary>
+    public RunRecord()
+    {
+    }
+
+    /// <summary>A record holding <paramref name="summary"/>'s members (the store maps the summary's columns once, for both).</summary>
+    [SetsRequiredMembers]
+    internal RunRecord(RunSummary summary)
+        : base(summary)
+    {
+    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scheduler.Hosting;
 
 namespace Scheduler.Runs;
 
@@ -14,7 +15,7 @@ namespace Scheduler.Runs;
 /// compare-and-swap makes overlaps cost a read, never a second step.
 /// </summary>
 public sealed partial class RunRecoveryService(
-    RunLedger ledger,
+    RunSweepQueries ledger,
     RunLifecycle lifecycle,
     RunRetrier retrier,
     IOptions<RunsOptions> options,
@@ -31,7 +32,7 @@ public sealed partial class RunRecoveryService(
         var overdue = await ledger.ListOverdueAsync(dueBefore, 500, cancellationToken).ConfigureAwait(false);
         foreach (var run in overdue)
         {
-            var result = await lifecycle.ApplyAsync(run.RunId, RunEvent.StepOverdue(dueBefore), cancellationToken).ConfigureAwait(false);
+            var result = await lifecycle.ApplyAsync(run.RunId, new RunEvent.StepOverdue(dueBefore), cancellationToken).ConfigureAwait(false);
             if (result.Applied)
             {
                 LogRecovered(logger, run.RunId, run.Status, run.StatementId is null ? "submit" : "poll");
@@ -53,31 +54,13 @@ public sealed partial class RunRecoveryService(
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.RecoveryInterval, timeProvider);
-        do
-        {
-            try
-            {
-                await RecoverOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // PostgreSQL may be restarting: log and try again next tick
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-#pragma warning restore CA1031
-            {
-                LogRecoveryFailed(logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        new BackgroundPass("Run recovery", options.Value.RecoveryInterval, timeProvider, logger)
+            .RunAsync((_, cancellationToken) => RecoverOnceAsync(cancellationToken), stoppingToken);
 
     [LoggerMessage(EventId = 1700, Level = LogLevel.Warning, Message = "Run {RunId} ({Status}) was overdue; scheduled its {Step} step again")]
     private static partial void LogRecovered(ILogger logger, Guid runId, RunStatus status, string step);
 
     [LoggerMessage(EventId = 1751, Level = LogLevel.Warning, Message = "Run {RunId}: its retry, due {RetryAt:O}, was reserved by recovery")]
     private static partial void LogRetryRecovered(ILogger logger, Guid runId, DateTimeOffset? retryAt);
-
-    [LoggerMessage(EventId = 1701, Level = LogLevel.Warning, Message = "Run recovery failed; trying again at the next interval")]
-    private static partial void LogRecoveryFailed(ILogger logger, Exception exception);
 }

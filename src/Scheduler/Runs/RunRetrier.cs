@@ -16,7 +16,7 @@ namespace Scheduler.Runs;
 /// outcome, says why in its status reason, and the failure alert goes out then.
 /// </remarks>
 public sealed partial class RunRetrier(
-    RunLedger ledger,
+    IRunQueries ledger,
     RunLifecycle lifecycle,
     IMartCatalog catalog,
     ITriggerGate gate,
@@ -44,7 +44,7 @@ public sealed partial class RunRetrier(
         if (refusal is not null)
         {
             var reason = $"Not retried (attempt {run.Attempt + 1} was due {run.RetryAt:yyyy-MM-dd HH:mm:ss} UTC): {refusal}";
-            var result = await lifecycle.ApplyAsync(run.RunId, RunEvent.RetryAbandoned(reason), cancellationToken).ConfigureAwait(false);
+            var result = await lifecycle.ApplyAsync(run.RunId, new RunEvent.RetryAbandoned(reason), cancellationToken).ConfigureAwait(false);
             return result.Applied ? RunRetryOutcome.Abandoned : RunRetryOutcome.NoneDue;
         }
 

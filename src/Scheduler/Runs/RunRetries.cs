@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Scheduler.Hosting;
 using Scheduler.Marts;
 
 namespace Scheduler.Runs;
@@ -76,8 +77,6 @@ internal static class RunRetries
     public static TimeSpan Delay(MartRetryPolicy retry, int failedAttempt, double jitter)
     {
         ArgumentNullException.ThrowIfNull(retry);
-        var doublings = Math.Clamp(failedAttempt - 1, 0, 30);
-        var seconds = Math.Min(retry.Delay.TotalSeconds * Math.Pow(2, doublings), MartRetryPolicy.MaxDelay.TotalSeconds);
-        return TimeSpan.FromSeconds(seconds * (1 - Math.Clamp(jitter, 0, MaxJitter)));
+        return new Backoff(retry.Delay, 2, MartRetryPolicy.MaxDelay).Delay(failedAttempt - 1, 1 - Math.Clamp(jitter, 0, MaxJitter));
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using Scheduler.Configuration;
+using Scheduler.Database;
 using Scheduler.Redshift.Limits;
 
 namespace Scheduler.Runs;
@@ -8,8 +9,9 @@ namespace Scheduler.Runs;
 public static class RunsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the ledger (<see cref="IRunLedger"/>), the lifecycle (<see cref="RunLifecycle"/>, <see cref="IRunTrigger"/>),
-    /// the run jobs, recovery, the ledger's retention job and the run metrics (an <see cref="IRunObserver"/>). Needs
+    /// Registers the ledger's read models (<see cref="IRunQueries"/>, <see cref="RunSweepQueries"/>), the lifecycle
+    /// (<see cref="RunLifecycle"/>, the one writer with <see cref="RunRetentionJob"/>), <see cref="IRunTrigger"/>, the run
+    /// jobs, recovery, the ledger's retention job and the run metrics (an <see cref="IRunObserver"/>). Needs
     /// <c>AddSchedulerDatabase</c>, <c>AddMarts</c>, the Redshift client and Hangfire. Options: <c>Runs:*</c>
     /// (<see cref="RunsOptions"/>), validated at start-up. Hangfire's filters should include <see cref="RunJobExpirationFilter"/>.
     /// </summary>
@@ -17,24 +19,23 @@ public static class RunsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<RunsOptions>().Bind(configuration.GetSection(RunsOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunsOptions>, RunsOptionsValidator>());
+        services.AddValidatedOptions<RunsOptions, RunsOptionsValidator>().Bind(configuration.GetSection(RunsOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton(sp => new RunMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RunMetrics>());
 
         // Redshift's limits (Redshift:MaxActiveStatements, Redshift:Targets:*, Redshift:Budget:*) and the run queue.
-        services.AddOptions<RedshiftLimitsOptions>().Bind(configuration.GetSection(RedshiftLimitsOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedshiftLimitsOptions>, RedshiftLimitsOptionsValidator>());
+        services.AddRedshiftLimits(configuration);
         services.AddSingleton<RunQueueSignal>();
         services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RunQueueSignal>());
         services.AddSingleton<RunQueueDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<RunQueueDispatcher>());
-        services.AddSingleton<RunLedger>();
-        services.AddSingleton<IRunLedger>(sp => sp.GetRequiredService<RunLedger>());
+        // The ledger: two read models in the container, and the write store handed only to the lifecycle and retention.
+        services.AddSingleton<IRunQueries, RunQueries>();
+        services.AddSingleton<RunSweepQueries>();
         services.AddSingleton<RunPolicy>();
-        services.AddSingleton<RunLifecycle>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RunLifecycle>(sp, NewStore(sp)));
         services.AddSingleton<RunRetrier>();
         services.AddSingleton<RunControl>();
         services.AddSingleton<IRunTrigger>(sp => sp.GetRequiredService<RunControl>());
@@ -43,7 +44,7 @@ public static class RunsServiceCollectionExtensions
         services.AddTransient<PollRunJob>();
         services.AddTransient<RetryRunJob>();
         services.AddTransient<CronTriggerJob>();
-        services.AddTransient<RunRetentionJob>();
+        services.AddTransient(sp => ActivatorUtilities.CreateInstance<RunRetentionJob>(sp, NewStore(sp)));
 
         // The marts' schedules are synced by AddLiveMarts.
         services.AddHostedService<RunRetentionSchedule>();
@@ -51,4 +52,10 @@ public static class RunsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<RunRecoveryService>());
         return services;
     }
+
+    /// <summary>
+    /// The write store, made for the two classes that may write runs (and not registered, so nobody else can ask the
+    /// container for it). It holds no state but the database's, so each gets its own.
+    /// </summary>
+    private static RunStore NewStore(IServiceProvider services) => new(services.GetRequiredService<SchedulerDatabase>());
 }

@@ -28,7 +28,7 @@ namespace Scheduler.Runs;
 /// </remarks>
 [AutomaticRetry(Attempts = 50, DelaysInSeconds = [1, 2, 5, 10, 20, 30, 60], ExceptOn = [typeof(RunFailedException)], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
 public sealed partial class SubmitRunJob(
-    RunLedger ledger,
+    IRunQueries ledger,
     RunLifecycle lifecycle,
     RunPolicy policy,
     ITriggerGate gate,
@@ -50,30 +50,20 @@ public sealed partial class SubmitRunJob(
     public async Task SubmitAsync(Guid runId, CancellationToken cancellationToken)
     {
         var run = await ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false);
-        var now = timeProvider.GetUtcNow();
-        if (run is null || run.Status.IsTerminal() || run.Status == RunStatus.Queued || run.StatementId is not null)
+        var action = RunStateMachine.NextSubmitAction(run, timeProvider.GetUtcNow(), policy.ClientTokenWindow);
+        if (run is null || action == RunJobAction.Nothing)
         {
             LogNothingToDo(logger, runId, run?.Status);
-            return; // ended, queued (the queue starts it), or submitted (its polls follow it)
-        }
-
-        var mustLookUp = run.Status == RunStatus.Cancelling
-            || (run.SubmitAttemptedAt is { } first && now - first > policy.ClientTokenWindow);
-        if (mustLookUp && run.SubmitLeaseUntil > now)
-        {
-            // A submit call of another copy may still be in flight, so a lookup now proves nothing; the step was
-            // scheduled (or recovery delivers it) for the lease's end.
-            LogNothingToDo(logger, runId, run.Status);
             return;
         }
 
-        if (run.Status == RunStatus.Submitting && now >= run.DeadlineAt)
+        if (action == RunJobAction.DeliverDeadline)
         {
-            await EndOrThrowAsync(run, RunEvent.DeadlinePassed(), cancellationToken).ConfigureAwait(false);
+            await EndOrThrowAsync(run, new RunEvent.DeadlinePassed(), cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        if (mustLookUp && await SettleByLookupAsync(run, cancellationToken).ConfigureAwait(false))
+        if (action == RunJobAction.LookUp && await SettleByLookupAsync(run, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -90,7 +80,7 @@ public sealed partial class SubmitRunJob(
         {
             if (catalog.Find(run.Mart) is not { } mart)
             {
-                await EndOrThrowAsync(run, RunEvent.NotSubmittable($"Mart '{run.Mart}' is no longer configured; nothing was submitted."), cancellationToken)
+                await EndOrThrowAsync(run, new RunEvent.NotSubmittable($"Mart '{run.Mart}' is no longer configured; nothing was submitted."), cancellationToken)
                     .ConfigureAwait(false);
                 return;
             }
@@ -102,7 +92,7 @@ public sealed partial class SubmitRunJob(
             catch (MartSqlException ex)
             {
                 // Invalid SQL is a user's error: fail at once, before anything reaches AWS.
-                await EndOrThrowAsync(run, RunEvent.NotSubmittable(ex.Message), cancellationToken).ConfigureAwait(false);
+                await EndOrThrowAsync(run, new RunEvent.NotSubmittable(ex.Message), cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -113,16 +103,15 @@ public sealed partial class SubmitRunJob(
             }
             catch (KeyNotFoundException ex)
             {
-                await EndOrThrowAsync(run, RunEvent.NotSubmittable($"Mart '{run.Mart}': {ex.Message} Nothing was submitted."), cancellationToken)
+                await EndOrThrowAsync(run, new RunEvent.NotSubmittable($"Mart '{run.Mart}': {ex.Message} Nothing was submitted."), cancellationToken)
                     .ConfigureAwait(false);
                 return;
             }
         }
 
-        if (run.Status == RunStatus.Submitting && run.SlotKey is null && run.SubmitAttemptedAt is null
+        if (RunStateMachine.TakesSlotBeforeSending(run)
             && RunSlots.KeyOf(TargetOf(run)) is { } slotKey && RunSlots.CapOf(limits.Value, slotKey) is > 0 and var cap)
         {
-            // Runs reserved before the limit existed, or that may already have reached Redshift, never wait for a slot.
             var slot = await lifecycle.TakeSlotAsync(runId, slotKey, cap, cancellationToken).ConfigureAwait(false);
             if (slot.Run is not { Status: RunStatus.Submitting })
             {
@@ -137,7 +126,7 @@ public sealed partial class SubmitRunJob(
             }
         }
 
-        var attempted = await lifecycle.ApplyAsync(runId, RunEvent.SubmitAttempted(statements), cancellationToken).ConfigureAwait(false);
+        var attempted = await lifecycle.ApplyAsync(runId, new RunEvent.SubmitAttempted(statements), cancellationToken).ConfigureAwait(false);
         if (!attempted.Applied || attempted.Run is not { } attempt)
         {
             return; // changed under us (another copy attempts, a cancel came first); the step it scheduled takes over
@@ -163,7 +152,7 @@ public sealed partial class SubmitRunJob(
             // have one again after the backoff.
             var retryAt = timeProvider.GetUtcNow() + policy.SubmitRetry(attempt.SubmitAttempts);
             LogTargetBusy(logger, runId, slotKey, retryAt);
-            await lifecycle.ApplyAsync(runId, RunEvent.SlotUnavailable(slotKey, retryAt,
+            await lifecycle.ApplyAsync(runId, new RunEvent.SlotUnavailable(slotKey, retryAt,
                 $"Redshift answered ActiveStatementsExceededException; queued again for a slot on {slotKey} (not before {retryAt:O})"), cancellationToken)
                 .ConfigureAwait(false);
             queueSignal.Wake(slotKey);
@@ -176,11 +165,10 @@ public sealed partial class SubmitRunJob(
         }
         catch (RedshiftDataException ex)
         {
-            // AWS refused. On the run's very first HTTP request nothing can exist; after an earlier attempt that may have
-            // reached AWS (a timeout, then rotated credentials), only a lookup by name can say whether it ran.
-            if (attempt.SubmitAttempts == 1 && ex.Attempt == 1)
+            // AWS refused: the run ends only if nothing can exist; otherwise only a lookup by name can say whether it ran.
+            if (RunStateMachine.RefusalProvesNothingRan(attempt, ex.Attempt))
             {
-                await EndOrThrowAsync(attempt, RunEvent.SubmitRefused(ex.Message), cancellationToken).ConfigureAwait(false);
+                await EndOrThrowAsync(attempt, new RunEvent.SubmitRefused(ex.Message), cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -195,7 +183,7 @@ public sealed partial class SubmitRunJob(
         }
 
         await _faults.ReachedAsync(RunFaultPoints.AfterSubmit, runId, cancellationToken).ConfigureAwait(false);
-        var submitted = await lifecycle.ApplyAsync(runId, RunEvent.Submitted(statementId), cancellationToken).ConfigureAwait(false);
+        var submitted = await lifecycle.ApplyAsync(runId, new RunEvent.Submitted(statementId), cancellationToken).ConfigureAwait(false);
         if (submitted.Applied)
         {
             LogSubmitted(logger, runId, attempt.Mart, statementId, attempt.SqlStatements!.Count, attempt.SubmitAttempts);
@@ -227,16 +215,16 @@ public sealed partial class SubmitRunJob(
 
         if (found is not null)
         {
-            await lifecycle.ApplyAsync(run.RunId, RunEvent.Submitted(found), cancellationToken).ConfigureAwait(false);
+            await lifecycle.ApplyAsync(run.RunId, new RunEvent.Submitted(found), cancellationToken).ConfigureAwait(false);
             return true;
         }
 
-        if (run.Status == RunStatus.Submitting && refusal is null)
+        if (RunStateMachine.SendsAfterEmptyLookup(run, followsRefusal: refusal is not null))
         {
             return false; // past the token window and nothing exists: sending again cannot run it twice
         }
 
-        await EndOrThrowAsync(run, RunEvent.StatementNotFound(refusal), cancellationToken).ConfigureAwait(false);
+        await EndOrThrowAsync(run, new RunEvent.StatementNotFound(refusal), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -292,18 +280,12 @@ public sealed partial class SubmitRunJob(
         run.Target ?? catalog.Find(run.Mart)?.Target
         ?? throw new InvalidOperationException($"Run {run.RunId}: its mart '{run.Mart}' is no longer configured and the run has no stored target.");
 
-    private async Task<RunRecord?> DeferAsync(RunRecord run, string error, CancellationToken cancellationToken, TimeSpan? after = null)
+    private async Task<RunRecord?> DeferAsync(RunRecord run, string reason, CancellationToken cancellationToken, TimeSpan? after = null)
     {
         var now = timeProvider.GetUtcNow();
-        var delay = after ?? policy.SubmitRetry(run.SubmitAttempts);
-        // A Submitting run retries no later than its deadline (which then asks Redshift what became of it).
-        if (run.Status == RunStatus.Submitting && run.DeadlineAt > now && run.DeadlineAt - now < delay)
-        {
-            delay = run.DeadlineAt - now;
-        }
-
-        LogSubmitRetry(logger, run.RunId, run.SubmitAttempts, delay.TotalSeconds, error);
-        var result = await lifecycle.ApplyAsync(run.RunId, RunEvent.SubmitDeferred(now + delay, error), cancellationToken).ConfigureAwait(false);
+        var retryAt = RunStateMachine.SubmitRetryAt(run, now, after ?? policy.SubmitRetry(run.SubmitAttempts));
+        LogSubmitRetry(logger, run.RunId, run.SubmitAttempts, (retryAt - now).TotalSeconds, reason);
+        var result = await lifecycle.ApplyAsync(run.RunId, new RunEvent.SubmitDeferred(retryAt, reason), cancellationToken).ConfigureAwait(false);
         return result.Applied ? result.Run : null;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Scheduler.Configuration;
 using Scheduler.Marts;
 
 namespace Scheduler.Security;
@@ -15,6 +16,6 @@ internal sealed class SecurityOptionsValidator(IConfiguration configuration) : I
     {
         var problems = new List<ConfigurationProblem>();
         SecurityConfiguration.Validate(options, configuration, problems);
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems.Select(p => p.ToString()));
+        return ConfigurationValidationResult.From(problems);
     }
 }

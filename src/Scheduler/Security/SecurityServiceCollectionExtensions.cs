@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Scheduler.Configuration;
 using Scheduler.Marts;
 
 namespace Scheduler.Security;
@@ -19,24 +19,16 @@ public static class SecurityServiceCollectionExtensions
     /// Admin role. Also registers antiforgery, which makes Hangfire's dashboard check the token on every command.
     /// </summary>
     /// <remarks>
-    /// The options are also validated here, at registration: the access mode decides which middleware the pipeline gets,
-    /// and the service must not be built, let alone start, with a broken or exposed configuration.
+    /// The access mode decides which middleware the pipeline gets, so the service must not be built, let alone start,
+    /// with a broken or exposed configuration: <c>SchedulerApplication.Build</c> lists the problems of every options
+    /// class (these included) before it returns, and <see cref="SecuritySettings"/> is only made from validated options.
     /// </remarks>
-    /// <exception cref="SchedulerConfigurationException">A user's role or password hash is missing or malformed, a known
-    /// proxy is malformed, or loopback mode would be exposed (every problem listed).</exception>
     public static IServiceCollection AddSchedulerSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var problems = new List<ConfigurationProblem>();
-        SecurityConfiguration.Validate(SecurityConfiguration.Bind(configuration), configuration, problems);
-        if (problems.Count > 0)
-        {
-            throw new SchedulerConfigurationException(problems);
-        }
-
-        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityOptions>>(new SecurityOptionsValidator(configuration)));
+        services.AddValidatedOptions(new SecurityOptionsValidator(configuration)).Bind(configuration.GetSection(SecurityOptions.SectionName));
+        // IOptions<T>.Value runs the validator first, so the settings are read from options known to be valid.
         services.AddSingleton(provider => SecurityConfiguration.Validate(
             provider.GetRequiredService<IOptions<SecurityOptions>>().Value, configuration, new List<ConfigurationProblem>()));
         services.AddSingleton(provider => new SchedulerUserDirectory(provider.GetRequiredService<SecuritySettings>().Users));

@@ -2,13 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Scheduler.Benchmarks.Scale;
 using Scheduler.Database;
-using Scheduler.Hosting;
+using Scheduler.Testing.Hosting;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.Benchmarks.History;
@@ -51,12 +50,10 @@ internal static class LedgerBenchmark
             settings[$"Marts:m{i:000}:SqlFile"] = $"m{i:000}.sql";
         }
 
-        var app = SchedulerApplication.Build(["--urls", "http://127.0.0.1:0", "--contentRoot", sqlRoot], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.Logging.ClearProviders();
-        });
-        await app.StartAsync();
+        var app = await SchedulerTestHost.At(sqlRoot)
+            .WithSettings(settings)
+            .Configure(builder => builder.Logging.ClearProviders())
+            .StartAsync();
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };

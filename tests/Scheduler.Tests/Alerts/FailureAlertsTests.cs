@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.Storage.Monitoring;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Scheduler.Alerts;
+using Scheduler.Testing;
 using Scheduler.Tests.Api;
 using Scheduler.Tests.Runs;
 
@@ -123,12 +125,13 @@ public sealed class FailureAlertsTests
         }
 
         Assert.Equal(first.Body, second.Body);
-        // Hangfire stores a delayed job's due time in whole seconds, so a 1 s delay may come a little early.
-        Assert.True(second.ReceivedAt - first.ReceivedAt >= TimeSpan.FromSeconds(0.05),
-            $"The retry came {second.ReceivedAt - first.ReceivedAt} after the first attempt.");
         var monitoring = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        await WaitForAsync(() => monitoring.SucceededListCount() == 2);
+        await Eventually.HoldsAsync(() => monitoring.SucceededListCount() == 2, "both attempts' jobs succeeded", s_deadline);
         Assert.Equal(0, monitoring.FailedCount());
+        // The retry was a delayed job due Alerts:RetryDelay after it was scheduled: read from Hangfire, not timed.
+        var scheduled = Assert.Single(monitoring.SucceededJobs(0, 10).SelectMany(j => monitoring.JobDetails(j.Key).History), h => h.StateName == "Scheduled");
+        var delay = JobHelper.DeserializeDateTime(scheduled.Data["EnqueueAt"]) - JobHelper.DeserializeDateTime(scheduled.Data["ScheduledAt"]);
+        Assert.InRange(delay, TimeSpan.FromSeconds(0.99), TimeSpan.FromSeconds(1.01));
     }
 
     [Fact]
@@ -192,22 +195,7 @@ public sealed class FailureAlertsTests
     private static async Task<StateHistoryDto> WaitForFinalStateAsync(OpsHost host, string jobId)
     {
         var monitoring = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        StateHistoryDto? state = null;
-        await WaitForAsync(() =>
-        {
-            state = monitoring.JobDetails(jobId)?.History.FirstOrDefault();
-            return state?.StateName is "Failed" or "Succeeded";
-        });
-        return state!;
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var deadline = TimeProvider.System.GetUtcNow() + s_deadline;
-        while (!condition())
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "The condition did not hold within the deadline.");
-            await Task.Delay(100);
-        }
+        return (await Eventually.ValueAsync(() => Task.FromResult(monitoring.JobDetails(jobId)?.History.FirstOrDefault()),
+            state => state?.StateName is "Failed" or "Succeeded", $"job {jobId} finishes", s_deadline, describe: state => state?.StateName))!;
     }
 }

@@ -42,7 +42,7 @@ internal sealed class WebhookListener : IAsyncDisposable
             var body = await reader.ReadToEndAsync(context.RequestAborted);
             await listener._received.Writer.WriteAsync(new ReceivedWebhook(
                 context.Request.Path, context.Request.ContentType, context.Request.Headers["X-Scheduler-Alert-Id"].ToString(),
-                body, TimeProvider.System.GetUtcNow()));
+                body));
             if (answerDelay is { } delay)
             {
                 await Task.Delay(delay, context.RequestAborted);
@@ -97,4 +97,4 @@ internal sealed class WebhookListener : IAsyncDisposable
     }
 }
 
-internal sealed record ReceivedWebhook(string Path, string? ContentType, string AlertIdHeader, string Body, DateTimeOffset ReceivedAt);
+internal sealed record ReceivedWebhook(string Path, string? ContentType, string AlertIdHeader, string Body);

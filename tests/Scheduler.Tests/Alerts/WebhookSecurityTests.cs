@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Storage.Monitoring;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Alerts;
+using Scheduler.Testing;
 using Scheduler.Tests.Api;
 using Scheduler.Tests.Runs;
 
@@ -77,17 +78,7 @@ public sealed class WebhookSecurityTests
     private static async Task<StateHistoryDto> WaitForFinalStateAsync(OpsHost host, string jobId)
     {
         var monitoring = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(60);
-        while (true)
-        {
-            var state = monitoring.JobDetails(jobId)?.History.FirstOrDefault();
-            if (state?.StateName is "Failed" or "Succeeded")
-            {
-                return state;
-            }
-
-            Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"Job {jobId} did not finish within the deadline.");
-            await Task.Delay(100);
-        }
+        return (await Eventually.ValueAsync(() => Task.FromResult(monitoring.JobDetails(jobId)?.History.FirstOrDefault()),
+            state => state?.StateName is "Failed" or "Succeeded", $"job {jobId} finishes", describe: state => state?.StateName))!;
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Scheduler.Testing;
 using Scheduler.Tests.Runs;
 
 namespace Scheduler.Tests.Api;
@@ -48,24 +49,9 @@ internal sealed class ApiStack : IAsyncDisposable
     }
 
     /// <summary>GETs the run until <paramref name="condition"/> holds on its JSON.</summary>
-    public static async Task<JsonElement> WaitForRunJsonAsync(HttpClient client, string location, Func<JsonElement, bool> condition)
-    {
-        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(60);
-        JsonElement run;
-        do
-        {
-            run = await client.GetFromJsonAsync<JsonElement>(location, Json);
-            if (condition(run))
-            {
-                return run;
-            }
-
-            await Task.Delay(200);
-        }
-        while (TimeProvider.System.GetUtcNow() < deadline);
-
-        throw new Xunit.Sdk.XunitException($"The run at {location} did not reach the expected state; last: {run}");
-    }
+    public static Task<JsonElement> WaitForRunJsonAsync(HttpClient client, string location, Func<JsonElement, bool> condition) =>
+        Eventually.ValueAsync(() => client.GetFromJsonAsync<JsonElement>(location, Json), condition,
+            $"the run at {location} reaches the expected state", describe: run => run.ToString());
 
     public ValueTask DisposeAsync() => Harness.DisposeAsync();
 }

@@ -5,17 +5,15 @@ using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.TestHost;
-using Scheduler.Hosting;
 using Scheduler.Security;
+using Scheduler.Testing.Hosting;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.Tests.Api;
 
 /// <summary>
-/// The real service (<see cref="SchedulerApplication.Build"/>) on its own PostgreSQL database and a temporary
+/// The real service (built by <see cref="SchedulerTestHost"/>) on its own PostgreSQL database and a temporary
 /// content root with one mart, on Kestrel at 127.0.0.1 or, for requests from a non-loopback address, on an
 /// in-process test server.
 /// </summary>
@@ -72,42 +70,41 @@ internal sealed class OpsHost : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(sql, name), text);
         }
 
-        var configuration = new Dictionary<string, string?>
+        var messages = new ConcurrentQueue<string>();
+        var host = SchedulerTestHost.At(root)
+            .InEnvironment("Testing")
+            .WithDatabase(connectionString)
+            .WithRedshift("http://127.0.0.1:9", "test")
+            .WithSettings(new Dictionary<string, string?>
+            {
+                ["Sql:Root"] = sql,
+                ["Marts:sample:SqlFile"] = "sample.sql",
+                ["Marts:sample:Cron"] = "0 3 * * *",
+                ["Marts:sample:TimeZone"] = "Europe/Berlin",
+                ["Logging:LogLevel:Default"] = "Warning",
+            })
+            .WithSettings(settings)
+            .Configure(builder => builder.Logging.AddProvider(new CapturingLoggerProvider(messages)));
+        if (args is not null)
         {
-            ["ConnectionStrings:Scheduler"] = connectionString,
-            ["Redshift:ServiceUrl"] = "http://127.0.0.1:9",
-            ["Redshift:WorkgroupName"] = "test",
-            ["Redshift:Database"] = "dev",
-            ["Sql:Root"] = sql,
-            ["Marts:sample:SqlFile"] = "sample.sql",
-            ["Marts:sample:Cron"] = "0 3 * * *",
-            ["Marts:sample:TimeZone"] = "Europe/Berlin",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            configuration[key] = value;
+            host.WithUrlArguments(args);
         }
 
-        var messages = new ConcurrentQueue<string>();
-        var app = SchedulerApplication.Build(
-            ["--contentRoot", root, "--environment", "Testing", .. args ?? ["--urls", "http://127.0.0.1:0"]],
-            builder =>
-            {
-                configure?.Invoke(builder);
-                builder.Configuration.AddInMemoryCollection(configuration);
-                builder.Logging.AddProvider(new CapturingLoggerProvider(messages));
-                if (testServer)
-                {
-                    builder.WebHost.UseTestServer();
-                }
-            });
-        await app.StartAsync();
+        if (configure is not null)
+        {
+            host.Configure(configure);
+        }
+
+        if (testServer)
+        {
+            host.Configure(builder => builder.WebHost.UseTestServer());
+        }
+
+        var app = await host.StartAsync();
         Uri? address = null;
         if (!testServer)
         {
-            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-            address = new Uri(addresses.Addresses.First());
+            address = SchedulerTestHost.BaseAddressOf(app);
         }
 
         return new OpsHost(app, root, address, connectionString, messages);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Scheduler.Runs;
+using Scheduler.Testing;
 using Scheduler.Tests.Api;
 using Scheduler.Tests.Runs;
 
@@ -129,22 +130,7 @@ public sealed class BackfillApiTests
         Assert.Single(await stack.Harness.Ledger.ListAsync("slow", null, 10, CancellationToken.None));
     }
 
-    internal static async Task<JsonElement> WaitForBackfillAsync(HttpClient client, string id, Func<JsonElement, bool> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
-        JsonElement backfill;
-        do
-        {
-            backfill = await client.GetFromJsonAsync<JsonElement>($"api/backfills/{id}", ApiStack.Json);
-            if (condition(backfill))
-            {
-                return backfill;
-            }
-
-            await Task.Delay(200);
-        }
-        while (DateTimeOffset.UtcNow < deadline);
-
-        throw new Xunit.Sdk.XunitException($"Backfill {id} did not reach the expected state; last: {backfill}");
-    }
+    internal static Task<JsonElement> WaitForBackfillAsync(HttpClient client, string id, Func<JsonElement, bool> condition) =>
+        Eventually.ValueAsync(() => client.GetFromJsonAsync<JsonElement>($"api/backfills/{id}", ApiStack.Json), condition,
+            $"backfill {id} reaches the expected state", TimeSpan.FromSeconds(90), describe: backfill => backfill.ToString());
 }

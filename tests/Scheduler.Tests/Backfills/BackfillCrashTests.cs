@@ -3,6 +3,7 @@ using Npgsql;
 using Scheduler.Backfills;
 using Scheduler.Marts;
 using Scheduler.Runs;
+using Scheduler.Testing;
 using Scheduler.Tests.Runs;
 
 namespace Scheduler.Tests.Backfills;
@@ -12,6 +13,7 @@ namespace Scheduler.Tests.Backfills;
 /// and every date (slot) runs exactly once (one run, one submission, one execution).
 /// </summary>
 [Collection(SchedulerHostGroup.Name)]
+[Trait("Category", "Slow")] // process-level: starts and kills scheduler processes
 public sealed class BackfillCrashTests
 {
     private const string MarkedSlow = "INSERT INTO public.run_marks (note) VALUES (:logical_ts);\nSELECT 1 FROM pg_sleep(2);";
@@ -113,49 +115,21 @@ public sealed class BackfillCrashTests
     private static async Task<BackfillProgress> WaitAsync(RunHarness harness, Guid id, Func<IReadOnlyList<BackfillDate>, bool> condition,
         Func<Backfill, bool>? backfillCondition = null)
     {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(120);
-        BackfillProgress progress;
-        do
-        {
-            progress = await ProgressAsync(harness, id);
-            if (condition(progress.Dates) && (backfillCondition?.Invoke(progress.Backfill) ?? true))
-            {
-                return progress;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTimeOffset.UtcNow < deadline);
-
-        throw new TimeoutException($"Backfill {id} did not get there in time: {progress.Backfill.Status}, " +
-            string.Join(", ", progress.Dates.Select(d => $"{d.LogicalDate:O} {d.State} {d.RunStatus}")));
+        return await Eventually.ValueAsync(() => ProgressAsync(harness, id),
+            progress => condition(progress.Dates) && (backfillCondition?.Invoke(progress.Backfill) ?? true),
+            $"backfill {id} gets there", TimeSpan.FromSeconds(120),
+            describe: progress => $"{progress.Backfill.Status}, " + string.Join(", ", progress.Dates.Select(d => $"{d.LogicalDate:O} {d.State} {d.RunStatus}")));
     }
 
-    private static async Task WaitForWatermarkAsync(RunHarness harness)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (await ScalarAsync(harness, "SELECT count(*) FROM scheduler.catchup_watermarks") == 0)
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "no catch-up watermark was written");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitForWatermarkAsync(RunHarness harness) =>
+        Eventually.HoldsAsync(async () => await ScalarAsync(harness, "SELECT count(*) FROM scheduler.catchup_watermarks") > 0,
+            "a catch-up watermark is written");
 
-    private static async Task<Guid> WaitForCatchUpBackfillAsync(RunHarness harness)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var list = await harness.App.Services.GetRequiredService<BackfillStore>().ListAsync("marked", 10, CancellationToken.None);
-            if (list.FirstOrDefault(b => b.Kind == BackfillKind.CatchUp) is { } backfill)
-            {
-                return backfill.BackfillId;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, "no catch-up backfill was made");
-            await Task.Delay(100);
-        }
-    }
+    private static async Task<Guid> WaitForCatchUpBackfillAsync(RunHarness harness) =>
+        (await Eventually.FoundAsync(
+            async () => (await harness.App.Services.GetRequiredService<BackfillStore>().ListAsync("marked", 10, CancellationToken.None))
+                .FirstOrDefault(b => b.Kind == BackfillKind.CatchUp),
+            "a catch-up backfill is made")).BackfillId;
 
     private static async Task ExecuteAsync(RunHarness harness, string sql)
     {

@@ -1,6 +1,7 @@
 using Npgsql;
 using Scheduler.Runs;
 using Scheduler.Tests.Alerts;
+using Scheduler.Testing;
 using Scheduler.Tests.Marts;
 using Scheduler.Tests.Runs;
 

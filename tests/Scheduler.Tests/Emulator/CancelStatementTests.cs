@@ -1,5 +1,6 @@
 using System.Net;
 using Npgsql;
+using Scheduler.Testing;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.Tests.Emulator;
@@ -64,7 +65,7 @@ public sealed class CancelStatementTests : IAsyncLifetime
 
         // The backend ends its query once the cancel signal is handled (asynchronous to ABORTED being recorded), and only
         // this test's database counts: other tests on the shared server may sleep too.
-        await Marts.Eventually.HoldsAsync(
+        await Eventually.HoldsAsync(
             async () => await CountAsync("SELECT count(*) FROM pg_stat_activity WHERE query = 'select pg_sleep(60)' AND state = 'active' AND datname = current_database()") == 0,
             "no cancelled statement still running in PostgreSQL", TimeSpan.FromSeconds(30));
     }
@@ -83,21 +84,10 @@ public sealed class CancelStatementTests : IAsyncLifetime
         Assert.Equal($"Could not cancel a query that is already in FINISHED state with ID: {id}", body.GetProperty("message").GetString());
     }
 
-    private async Task WaitForSubStatusAsync(string id, int index, string status)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var described = await _emulator.OkAsync("DescribeStatement", new { Id = $"{id}:{index}" });
-            if (described.GetProperty("Status").GetString() == status)
-            {
-                return;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"Sub-statement {id}:{index} never reached {status}: {described}");
-            await Task.Delay(20);
-        }
-    }
+    private async Task WaitForSubStatusAsync(string id, int index, string status) =>
+        await Eventually.ValueAsync(() => _emulator.OkAsync("DescribeStatement", new { Id = $"{id}:{index}" }),
+            described => described.GetProperty("Status").GetString() == status, $"sub-statement {id}:{index} is {status}",
+            interval: TimeSpan.FromMilliseconds(20), describe: described => described.ToString());
 
     private async Task<long> CountAsync(string sql)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Scheduler.Testing;
 
 namespace Scheduler.Tests.Emulator;
 
@@ -38,34 +39,14 @@ internal static class DataApiCaller
         (await emulator.OkAsync("BatchExecuteStatement", new { Sqls = sqls, Database = "dev", WorkgroupName = "wg" })).GetProperty("Id").GetString()!;
 
     /// <summary>Long-polls DescribeStatement until the statement is terminal (generous deadline).</summary>
-    public static async Task<JsonElement> WaitForEndAsync(this RunningEmulator emulator, string id, int deadlineSeconds = 60)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(deadlineSeconds);
-        while (true)
-        {
-            var described = await emulator.OkAsync("DescribeStatement", new { Id = id, WaitTimeSeconds = 5 });
-            if (described.GetProperty("Status").GetString() is "FINISHED" or "FAILED" or "ABORTED")
-            {
-                return described;
-            }
+    public static Task<JsonElement> WaitForEndAsync(this RunningEmulator emulator, string id, int deadlineSeconds = 60) =>
+        // The long poll itself waits for the end: no pause between calls.
+        Eventually.ValueAsync(() => emulator.OkAsync("DescribeStatement", new { Id = id, WaitTimeSeconds = 5 }),
+            described => described.GetProperty("Status").GetString() is "FINISHED" or "FAILED" or "ABORTED", $"statement {id} ends",
+            TimeSpan.FromSeconds(deadlineSeconds), TimeSpan.Zero, described => described.ToString());
 
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"Statement {id} did not end within {deadlineSeconds} s: {described}");
-        }
-    }
-
-    public static async Task<JsonElement> WaitForStatusAsync(this RunningEmulator emulator, string id, string status, int deadlineSeconds = 30)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(deadlineSeconds);
-        while (true)
-        {
-            var described = await emulator.OkAsync("DescribeStatement", new { Id = id });
-            if (described.GetProperty("Status").GetString() == status)
-            {
-                return described;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"Statement {id} did not reach {status} within {deadlineSeconds} s: {described}");
-            await Task.Delay(20);
-        }
-    }
+    public static Task<JsonElement> WaitForStatusAsync(this RunningEmulator emulator, string id, string status, int deadlineSeconds = 30) =>
+        Eventually.ValueAsync(() => emulator.OkAsync("DescribeStatement", new { Id = id }),
+            described => described.GetProperty("Status").GetString() == status, $"statement {id} is {status}",
+            TimeSpan.FromSeconds(deadlineSeconds), TimeSpan.FromMilliseconds(20), described => described.ToString());
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
+using Scheduler.Testing;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.Tests.Emulator;
@@ -56,19 +57,22 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         await emulator.SetFaultsAsync(throttleRate: 0, errorRate: 0, latencyMs: 300);
 
         var call = emulator.OkAsync("ListStatements", new { Status = "ALL" });
-        var early = await Task.WhenAny(call, Task.Delay(TimeSpan.FromMilliseconds(200)));
-        // Advance until it answers: the request may reach its delay only after a first advance on a busy machine.
-        var advanced = 0;
-        while (!call.IsCompleted)
+        // Advance in steps until it answers: it cannot before the clock has moved its 300 ms (the request may reach its
+        // delay only after some steps on a busy machine, which only adds to the count).
+        var advanced = TimeSpan.Zero;
+        await Eventually.HoldsAsync(() =>
         {
-            clock.Advance(TimeSpan.FromMilliseconds(300));
-            advanced++;
-            await Task.WhenAny(call, Task.Delay(TimeSpan.FromMilliseconds(50)));
-        }
+            if (!call.IsCompleted)
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(100));
+                advanced += TimeSpan.FromMilliseconds(100);
+            }
+
+            return call.IsCompleted;
+        }, "the delayed call answers once the emulator's clock has moved", interval: TimeSpan.FromMilliseconds(50));
 
         await call;
-        Assert.NotSame(call, early);
-        Assert.True(advanced >= 1);
+        Assert.True(advanced >= TimeSpan.FromMilliseconds(300), $"answered after the clock moved {advanced}");
     }
 
     [Fact]

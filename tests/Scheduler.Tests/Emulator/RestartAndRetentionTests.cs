@@ -1,4 +1,5 @@
 using Npgsql;
+using Scheduler.Testing;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.Tests.Emulator;
@@ -97,40 +98,27 @@ public sealed class RestartAndRetentionTests
         var id = await emulator.SubmitBatchAsync("select 1");
         await emulator.WaitForEndAsync(id);
 
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var (status, json, response) = await emulator.CallAsync("DescribeStatement", new { Id = id });
-            response.Dispose();
-            if ((int)status == 404)
+        var (_, json) = await Eventually.ValueAsync(async () =>
             {
-                Assert.Equal("ResourceNotFoundException", json.GetProperty("__type").GetString());
-                break;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, "the statement never expired");
-            await Task.Delay(200);
-        }
+                var (status, body, response) = await emulator.CallAsync("DescribeStatement", new { Id = id });
+                response.Dispose();
+                return ((int)status, body);
+            },
+            answer => answer.Item1 == 404, "DescribeStatement answers 404 for the expired statement", interval: TimeSpan.FromMilliseconds(200));
+        Assert.Equal("ResourceNotFoundException", json.GetProperty("__type").GetString());
 
         Assert.DoesNotContain(await emulator.GetStatementsAsync(), s => s.Id == id);
     }
 
-    private static async Task WaitForBackendAsync(string database, string query, bool present)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (true)
+    // Only this test's database: other tests on the shared server run the same pg_sleep(60) at the same time.
+    private static Task WaitForBackendAsync(string database, string query, bool present) =>
+        Eventually.HoldsAsync(async () =>
         {
             await using var connection = new NpgsqlConnection(database);
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE query = @q AND state = 'active'", connection);
+            await using var command = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE query = @q AND state = 'active' AND datname = current_database()", connection);
             command.Parameters.AddWithValue("q", query);
-            if (((long)(await command.ExecuteScalarAsync())! > 0) == present)
-            {
-                return;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"backend running '{query}' present={!present} after 30 s");
-            await Task.Delay(50);
-        }
-    }
+            return ((long)(await command.ExecuteScalarAsync())! > 0) == present;
+        }, $"a backend running '{query}' is {(present ? "present" : "gone")}", interval: TimeSpan.FromMilliseconds(50));
 }

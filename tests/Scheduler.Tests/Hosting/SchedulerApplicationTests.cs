@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Scheduler.Hosting;
 using Scheduler.Marts;
+using Scheduler.Testing;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.Tests.Hosting;
@@ -53,20 +54,11 @@ public sealed class SchedulerApplicationTests : IDisposable
             // The schema was created on first start and this process registered as a Hangfire server.
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
-            var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-            long servers;
-            do
+            var servers = await Eventually.ValueAsync(async () =>
             {
                 await using var command = new NpgsqlCommand("SELECT count(*) FROM hangfire.server", connection);
-                servers = (long)(await command.ExecuteScalarAsync())!;
-                if (servers > 0)
-                {
-                    break;
-                }
-
-                await Task.Delay(100);
-            }
-            while (DateTimeOffset.UtcNow < deadline);
+                return (long)(await command.ExecuteScalarAsync())!;
+            }, count => count > 0, "this process registers as a Hangfire server");
 
             Assert.Equal(1, servers);
             var catalog = app.Services.GetRequiredService<IMartCatalog>();

@@ -3,11 +3,8 @@ using System.Text.Json;
 using Hangfire;
 using Hangfire.Storage;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Scheduler.Hosting;
+using Scheduler.Testing.Hosting;
 
 namespace Scheduler.Tests.Marts;
 
@@ -33,28 +30,20 @@ internal sealed class LiveMartsHost : IAsyncDisposable
 
     public static async Task<LiveMartsHost> StartAsync(string connectionString, string sqlRoot, IDictionary<string, string?>? settings = null)
     {
-        var configuration = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Scheduler"] = connectionString,
-            ["Redshift:ServiceUrl"] = "http://127.0.0.1:9",
-            ["Redshift:WorkgroupName"] = "test",
-            ["Redshift:Database"] = "dev",
-            ["Sql:Root"] = sqlRoot,
-            ["Marts:RescanInterval"] = "00:00:01",
-            ["Watching:Enabled"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            configuration[key] = value;
-        }
-
-        var app = SchedulerApplication.Build(
-            ["--contentRoot", sqlRoot, "--environment", "Testing", "--urls", "http://127.0.0.1:0"],
-            builder => builder.Configuration.AddInMemoryCollection(configuration));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new LiveMartsHost(app, new Uri(address.TrimEnd('/') + "/"));
+        var app = await SchedulerTestHost.At(sqlRoot)
+            .InEnvironment("Testing")
+            .WithDatabase(connectionString)
+            .WithRedshift("http://127.0.0.1:9", "test")
+            .WithSettings(new Dictionary<string, string?>
+            {
+                ["Sql:Root"] = sqlRoot,
+                ["Marts:RescanInterval"] = "00:00:01",
+                ["Watching:Enabled"] = "false",
+                ["Logging:LogLevel:Default"] = "Warning",
+            })
+            .WithSettings(settings)
+            .StartAsync();
+        return new LiveMartsHost(app, SchedulerTestHost.BaseAddressOf(app));
     }
 
     /// <summary>GET /api/marts.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Scheduler.Testing;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.Tests.Marts;

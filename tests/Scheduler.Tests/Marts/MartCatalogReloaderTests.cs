@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Scheduler.Marts;
 using Scheduler.Marts.Live;
+using Scheduler.Testing;
 
 namespace Scheduler.Tests.Marts;
 
@@ -35,12 +36,16 @@ public sealed class MartCatalogReloaderTests : IDisposable
         Assert.Null(catalog.Find("daily"));
 
         // Advance until a rescan has run (the loop may not be waiting yet when the first advance happens).
-        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
-        while (catalog.Find("daily") is null && TimeProvider.System.GetUtcNow() < deadline)
+        await Eventually.HoldsAsync(() =>
         {
-            time.Advance(TimeSpan.FromSeconds(5));
-            await Task.Delay(20, CancellationToken.None);
-        }
+            var found = catalog.Find("daily") is not null;
+            if (!found)
+            {
+                time.Advance(TimeSpan.FromSeconds(5));
+            }
+
+            return found;
+        }, "a rescan on the fake clock loads the new mart", interval: TimeSpan.FromMilliseconds(20));
 
         Assert.Equal("0 3 * * *", catalog.Find("daily")?.Cron);
         await sut.StopAsync(CancellationToken.None);

@@ -94,9 +94,6 @@ public sealed class MartConfigurationTests(SqlRootFixture sqlRoot) : IClassFixtu
         { "Marts:daily:Redshift:ClusterIdentifier", "c1", "Marts:daily:Redshift:ClusterIdentifier", "exactly one of WorkgroupName and ClusterIdentifier" },
         { "Redshift:WorkgroupName", "", "Marts:daily:Redshift:WorkgroupName", "a Redshift Serverless workgroup or a cluster" },
         { "Redshift:Database", null, "Marts:daily:Redshift:Database", "the database" },
-        { "Redshift:Region", null, "Redshift:Region", "required unless Redshift:ServiceUrl" },
-        { "Redshift:ServiceUrl", "localhost:4566", "Redshift:ServiceUrl", "absolute http://" },
-        { "ConnectionStrings:Scheduler", null, "ConnectionStrings:Scheduler", "PostgreSQL connection string" },
         { "Sql:Root", "/nonexistent/marts", "Sql:Root", "an existing folder" },
         { "Marts:bad name!:SqlFile", "good.sql", "Marts:bad name!", "letters, digits" },
     };

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Runs;
+using Scheduler.Testing;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.Tests.Marts;
@@ -44,7 +45,7 @@ public sealed class PauseTests : IDisposable
     }
 
     private static async Task<IReadOnlyList<RunSummary>> RunsAsync(LiveMartsHost host) =>
-        await host.Services.GetRequiredService<IRunLedger>().ListAsync("nightly", null, 10, CancellationToken.None);
+        await host.Services.GetRequiredService<IRunQueries>().ListAsync("nightly", null, 10, CancellationToken.None);
 
     [Fact]
     public async Task PausedMart_FiresNoCronRunAcrossARestart_AndFiresAgainAfterResume()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using Scheduler.Testing;
 
 namespace Scheduler.Tests.Packaging;
 
@@ -58,27 +59,16 @@ internal sealed class RunLocalProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for a line matching <paramref name="pattern"/>; fails early, with the output, if the script exits.</summary>
-    public async Task<Match> WaitForLineAsync(Regex pattern, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
-        {
-            var match = pattern.Match(Output);
-            if (match.Success)
+    public Task<Match> WaitForLineAsync(Regex pattern, TimeSpan timeout) =>
+        Eventually.ValueAsync(() =>
             {
-                return match;
-            }
-
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"run-local exited ({_process.ExitCode}) before printing {pattern}:\n{Output}");
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"run-local did not print {pattern} within {timeout}:\n{Output}");
-    }
+                var match = pattern.Match(Output);
+                // Not InvalidOperationException: Eventually would take that for "not yet" and wait out the timeout.
+                return !match.Success && _process.HasExited
+                    ? throw new Xunit.Sdk.XunitException($"run-local exited ({_process.ExitCode}) before printing {pattern}:\n{Output}")
+                    : Task.FromResult(match);
+            },
+            match => match.Success, $"run-local prints {pattern}", timeout, TimeSpan.FromMilliseconds(200), _ => "\n" + Output);
 
     /// <summary>Sends SIGINT (what Ctrl+C sends) and waits for the script to exit; returns its exit code.</summary>
     public async Task<int> InterruptAsync(TimeSpan timeout)

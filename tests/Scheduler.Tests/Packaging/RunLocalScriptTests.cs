@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Npgsql;
+using Scheduler.Testing;
 
 namespace Scheduler.Tests.Packaging;
 
@@ -12,6 +13,7 @@ namespace Scheduler.Tests.Packaging;
 /// process it started, and a second start reuses the data.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Slow")] // process-level: runs scripts/run-local (builds, PostgreSQL, emulator, scheduler)
 public sealed partial class RunLocalScriptTests : IDisposable
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(3);
@@ -151,34 +153,15 @@ public sealed partial class RunLocalScriptTests : IDisposable
         using var response = await _http.PostAsync(new Uri($"http://127.0.0.1:{_schedulerPort}/hangfire/recurring/trigger"), form);
         Assert.True(response.IsSuccessStatusCode, $"POST /hangfire/recurring/trigger: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
 
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1);
-        while (DateTimeOffset.UtcNow < deadline)
-        {
-            var runs = await QueryRunsAsync("SELECT run_id::text, status, error FROM scheduler.runs WHERE mart = 'customer_summary'");
-            if (runs.Count > 0)
-            {
-                Assert.True(runs.Count == 1, "expected one run: " + string.Join("; ", runs.Select(r => string.Join(' ', r))));
-                return runs[0][0]!;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("triggering mart:customer_summary reserved no run within a minute");
+        var runs = await Eventually.ValueAsync(() => QueryRunsAsync("SELECT run_id::text, status, error FROM scheduler.runs WHERE mart = 'customer_summary'"),
+            found => found.Count > 0, "triggering mart:customer_summary reserves a run", interval: TimeSpan.FromMilliseconds(200));
+        Assert.True(runs.Count == 1, "expected one run: " + string.Join("; ", runs.Select(r => string.Join(' ', r))));
+        return runs[0][0]!;
     }
 
-    private async Task<(string Status, string? Error)> WaitForTerminalRunAsync(string runId, TimeSpan timeout)
-    {
-        var deadline = DateTimeOffset.UtcNow + timeout;
-        var run = await GetRunAsync(runId);
-        while (DateTimeOffset.UtcNow < deadline && run.Status is "Submitting" or "Running" or "Cancelling")
-        {
-            await Task.Delay(250);
-            run = await GetRunAsync(runId);
-        }
-
-        return run;
-    }
+    private Task<(string Status, string? Error)> WaitForTerminalRunAsync(string runId, TimeSpan timeout) =>
+        Eventually.ValueAsync(() => GetRunAsync(runId), run => run.Status is not ("Submitting" or "Running" or "Cancelling"),
+            $"run {runId} ends", timeout, TimeSpan.FromMilliseconds(250));
 
     private async Task<(string Status, string? Error)> GetRunAsync(string runId)
     {

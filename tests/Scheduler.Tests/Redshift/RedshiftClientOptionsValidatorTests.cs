@@ -20,13 +20,13 @@ public sealed class RedshiftClientOptionsValidatorTests
     }
 
     [Theory]
-    [InlineData(null, null, false, "Redshift:Region: missing")]
-    [InlineData("  ", null, false, "Redshift:Region: missing")]
-    [InlineData("Europe West", null, false, "Redshift:Region: 'Europe West' is not a region name")]
-    [InlineData(null, "127.0.0.1:4566", false, "Redshift:ServiceUrl: '127.0.0.1:4566' is not an absolute http:// or https:// URL")]
-    [InlineData(null, "ftp://example.com", false, "Redshift:ServiceUrl: 'ftp://example.com'")]
-    [InlineData(null, "/relative", false, "Redshift:ServiceUrl: '/relative'")]
-    [InlineData("eu-west-1", "http://127.0.0.1:4566", true, "Redshift:UseFips: true cannot be combined with Redshift:ServiceUrl")]
+    [InlineData(null, null, false, "Redshift:Region (missing): an AWS region")]
+    [InlineData("  ", null, false, "Redshift:Region (missing): an AWS region")]
+    [InlineData("Europe West", null, false, "Redshift:Region = 'Europe West': a region name")]
+    [InlineData(null, "127.0.0.1:4566", false, "Redshift:ServiceUrl = '127.0.0.1:4566': an absolute http:// or https:// URL")]
+    [InlineData(null, "ftp://example.com", false, "Redshift:ServiceUrl = 'ftp://example.com'")]
+    [InlineData(null, "/relative", false, "Redshift:ServiceUrl = '/relative'")]
+    [InlineData("eu-west-1", "http://127.0.0.1:4566", true, "Redshift:UseFips = 'true': false when Redshift:ServiceUrl is set")]
     public void Validate_FailsNamingTheKey_WhenOptionsAreInvalid(string? region, string? serviceUrl, bool fips, string expected)
     {
         var result = CreateSut().Validate(null, new RedshiftClientOptions { Region = region, ServiceUrl = serviceUrl, UseFips = fips });
@@ -36,10 +36,10 @@ public sealed class RedshiftClientOptionsValidatorTests
     }
 
     [Theory]
-    [InlineData(0, "00:01:00", "Redshift:MaxAttempts: 0 is out of range")]
-    [InlineData(21, "00:01:00", "Redshift:MaxAttempts: 21 is out of range")]
-    [InlineData(3, "00:00:30", "Redshift:RequestTimeout: 00:00:30 is out of range")]
-    [InlineData(3, "00:10:01", "Redshift:RequestTimeout: 00:10:01 is out of range")]
+    [InlineData(0, "00:01:00", "Redshift:MaxAttempts = '0': a whole number from 1 to 20")]
+    [InlineData(21, "00:01:00", "Redshift:MaxAttempts = '21': a whole number from 1 to 20")]
+    [InlineData(3, "00:00:30", "Redshift:RequestTimeout = '00:00:30': more than 00:00:30")]
+    [InlineData(3, "00:10:01", "Redshift:RequestTimeout = '00:10:01': more than 00:00:30")]
     public void Validate_Fails_WhenRetryOrTimeoutIsOutOfRange(int maxAttempts, string timeout, string expected)
     {
         var result = CreateSut().Validate(null, new RedshiftClientOptions { Region = "eu-west-1", MaxAttempts = maxAttempts, RequestTimeout = TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture) });

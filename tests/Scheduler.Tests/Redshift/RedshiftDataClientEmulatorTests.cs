@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Scheduler.Redshift;
 using Scheduler.Redshift.Model;
+using Scheduler.Testing;
 using Scheduler.Testing.Postgres;
 using Scheduler.Tests.Emulator;
 
@@ -62,19 +63,11 @@ public sealed class RedshiftDataClientEmulatorTests : IAsyncLifetime
         ],
     };
 
-    private static async Task<DescribeStatementResponse> WaitForEndAsync(RedshiftDataClient client, string id)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            // Long polling: returns as soon as the statement ends.
-            var described = await client.DescribeStatementAsync(new DescribeStatementRequest { Id = id, WaitTimeSeconds = 5 });
-            if (StatusString.IsTerminal(described.Status) || DateTimeOffset.UtcNow > deadline)
-            {
-                return described;
-            }
-        }
-    }
+    private static Task<DescribeStatementResponse> WaitForEndAsync(RedshiftDataClient client, string id) =>
+        // Long polling: each call returns as soon as the statement ends, so no pause between calls.
+        Eventually.ValueAsync(() => client.DescribeStatementAsync(new DescribeStatementRequest { Id = id, WaitTimeSeconds = 5 }),
+            described => StatusString.IsTerminal(described.Status), $"statement {id} ends", interval: TimeSpan.Zero,
+            describe: described => described.Status);
 
     private async Task<List<(int Id, decimal Amount)>> RowsAsync()
     {

@@ -40,7 +40,7 @@ public sealed class RedshiftServiceCollectionExtensionsTests
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Contains("Redshift:ServiceUrl: 'localhost:4566'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Redshift:ServiceUrl = 'localhost:4566'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Redshift:UseFips", ex.Message, StringComparison.Ordinal);
     }
 

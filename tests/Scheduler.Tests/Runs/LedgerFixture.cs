@@ -25,7 +25,8 @@ internal sealed class LedgerFixture : IAsyncDisposable
     {
         ConnectionString = connectionString;
         Database = database;
-        Ledger = new RunLedger(database);
+        Ledger = new RunQueries(database);
+        Store = new RunStore(database);
         Policy = new RunPolicy(Options.Create(new RunsOptions()),
             new MartCatalog([]));
         Lifecycle = NewLifecycle();
@@ -35,7 +36,11 @@ internal sealed class LedgerFixture : IAsyncDisposable
 
     public SchedulerDatabase Database { get; }
 
-    public RunLedger Ledger { get; }
+    /// <summary>The read model of pages and the API.</summary>
+    public IRunQueries Ledger { get; }
+
+    /// <summary>The write store (what the lifecycle and retention are handed).</summary>
+    public RunStore Store { get; }
 
     public RunPolicy Policy { get; }
 
@@ -56,7 +61,7 @@ internal sealed class LedgerFixture : IAsyncDisposable
 
     /// <summary>Another lifecycle on the same ledger (a second instance, for races).</summary>
     public RunLifecycle NewLifecycle() =>
-        new(Ledger, Policy, Jobs, [], Time, NullLogger<RunLifecycle>.Instance);
+        new(Store, Policy, Jobs, [], Time, NullLogger<RunLifecycle>.Instance);
 
     public static MartDefinition Mart(string name, TimeSpan? timeout = null) => new(
         name, name + ".sql", "/nowhere/" + name + ".sql", null, TimeZoneInfo.Utc, timeout ?? TimeSpan.FromHours(1),
@@ -69,8 +74,8 @@ internal sealed class LedgerFixture : IAsyncDisposable
     public async Task<RunRecord> RunningAsync(string mart, string statementId = "stmt-1")
     {
         var run = await ReserveAsync(mart);
-        await Lifecycle.ApplyAsync(run.RunId, RunEvent.SubmitAttempted(["select 1"]), CancellationToken.None);
-        return (await Lifecycle.ApplyAsync(run.RunId, RunEvent.Submitted(statementId), CancellationToken.None)).Run!;
+        await Lifecycle.ApplyAsync(run.RunId, new RunEvent.SubmitAttempted(["select 1"]), CancellationToken.None);
+        return (await Lifecycle.ApplyAsync(run.RunId, new RunEvent.Submitted(statementId), CancellationToken.None)).Run!;
     }
 
     public async Task<long> ScalarAsync(string sql)

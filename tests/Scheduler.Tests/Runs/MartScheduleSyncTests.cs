@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Runs;
+using Scheduler.Testing;
 
 namespace Scheduler.Tests.Runs;
 
@@ -40,14 +41,8 @@ public sealed class MartScheduleSyncTests
         Assert.Equal(TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam").Id, every.TimeZoneId);
         Assert.Contains(recurring, r => r.Id == "not-a-mart");
 
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        IReadOnlyList<RunSummary> runs;
-        do
-        {
-            await Task.Delay(200);
-            runs = await harness.Ledger.ListAsync("every", RunStatus.Succeeded, 10, CancellationToken.None);
-        }
-        while (runs.Count == 0 && DateTimeOffset.UtcNow < deadline);
+        var runs = await Eventually.ValueAsync(() => harness.Ledger.ListAsync("every", RunStatus.Succeeded, 10, CancellationToken.None),
+            found => found.Count > 0, "the cron mart 'every' has a Succeeded run", describe: found => $"{found.Count} runs");
 
         var run = Assert.Single(runs.Take(1));
         Assert.Equal(RunTrigger.Cron, run.Trigger);

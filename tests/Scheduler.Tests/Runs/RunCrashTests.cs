@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Scheduler.Runs;
+using Scheduler.Testing;
 using Xunit.Abstractions;
 
 namespace Scheduler.Tests.Runs;
@@ -9,6 +10,7 @@ namespace Scheduler.Tests.Runs;
 /// every run with exactly one SQL execution each.
 /// </summary>
 [Collection(SchedulerHostGroup.Name)]
+[Trait("Category", "Slow")] // process-level: starts and kills scheduler processes
 public sealed class RunCrashTests(ITestOutputHelper output)
 {
     private static readonly Dictionary<string, string?> FastRecovery = new()
@@ -129,7 +131,7 @@ public sealed class RunCrashTests(ITestOutputHelper output)
 
         using var fresh = await SchedulerProcess.StartAsync(harness);
         var down = await Dependencies.DependencyRunTests.WaitForOnlyRunAsync(harness, "down");
-        await Marts.Eventually.HoldsAsync(async () => await Dependencies.DependencyRunTests.UnhandledAsync(harness) == 0, "every ended run handled",
+        await Eventually.HoldsAsync(async () => await Dependencies.DependencyRunTests.UnhandledAsync(harness) == 0, "every ended run handled",
             TimeSpan.FromSeconds(60));
 
         Assert.True(down.Status == RunStatus.Succeeded, $"{down.Status}: {down.Error}");
@@ -278,13 +280,7 @@ public sealed class RunCrashTests(ITestOutputHelper output)
         return states;
     }
 
-    private static async Task WaitUntilAsync(RunHarness harness, List<RunRecord> runs, Func<List<RunStatus>, bool> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (!condition(await StatesAsync(harness, runs)))
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "runs did not get in flight in time");
-            await Task.Delay(50);
-        }
-    }
+    private static async Task WaitUntilAsync(RunHarness harness, List<RunRecord> runs, Func<List<RunStatus>, bool> condition) =>
+        await Eventually.ValueAsync(() => StatesAsync(harness, runs), condition, "the runs get in flight",
+            interval: TimeSpan.FromMilliseconds(50), describe: states => string.Join(", ", states));
 }

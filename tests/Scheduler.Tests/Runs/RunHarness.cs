@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -8,6 +7,8 @@ using Npgsql;
 using RedshiftDataEmulator.Admin;
 using Scheduler.Hosting;
 using Scheduler.Runs;
+using Scheduler.Testing;
+using Scheduler.Testing.Hosting;
 using Scheduler.Testing.Postgres;
 using Scheduler.Tests.Emulator;
 
@@ -45,7 +46,7 @@ internal sealed class RunHarness : IAsyncDisposable
     /// <summary>The in-process scheduler (started) or a client-only one (not started) for child-process tests.</summary>
     public WebApplication App { get; private set; } = null!;
 
-    public IRunLedger Ledger => App.Services.GetRequiredService<IRunLedger>();
+    public IRunQueries Ledger => App.Services.GetRequiredService<IRunQueries>();
 
     public IRunTrigger Trigger => App.Services.GetRequiredService<IRunTrigger>();
 
@@ -118,13 +119,11 @@ internal sealed class RunHarness : IAsyncDisposable
     public WebApplication BuildApp(IReadOnlyDictionary<string, string?> settings)
     {
         // The SQL root as content root: the service's own appsettings.json (the sample mart) stays out of the tests.
-        var app = SchedulerApplication.Build(["--urls", "http://127.0.0.1:0", "--contentRoot", SqlRoot], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.Services.AddSingleton<AWSCredentials>(new BasicAWSCredentials("AKIDTEST", "test-secret"));
-            builder.Logging.ClearProviders();
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        });
+        var app = SchedulerTestHost.At(SqlRoot)
+            .WithSettings(settings)
+            .WithAwsCredentials(RunningEmulator.AccessKeyId, RunningEmulator.SecretAccessKey)
+            .WithQuietLogs()
+            .Build();
         _apps.Add(app);
         return app;
     }
@@ -138,24 +137,9 @@ internal sealed class RunHarness : IAsyncDisposable
     }
 
     /// <summary>Polls the ledger until the run satisfies <paramref name="condition"/>.</summary>
-    public async Task<RunRecord> WaitForRunAsync(Guid runId, Func<RunRecord, bool> condition, TimeSpan? timeout = null, string? what = null)
-    {
-        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        RunRecord? run;
-        do
-        {
-            run = await Ledger.GetAsync(runId, CancellationToken.None);
-            if (run is not null && condition(run))
-            {
-                return run;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTimeOffset.UtcNow < deadline);
-
-        throw new TimeoutException($"Run {runId} did not become {what ?? "as expected"} in time; last seen: {run?.Status} {run?.Error}");
-    }
+    public async Task<RunRecord> WaitForRunAsync(Guid runId, Func<RunRecord, bool> condition, TimeSpan? timeout = null, string? what = null) =>
+        (await Eventually.ValueAsync(() => Ledger.GetAsync(runId, CancellationToken.None), run => run is not null && condition(run),
+            $"run {runId} is {what ?? "as expected"}", timeout, describe: run => $"{run?.Status} {run?.Error}"))!;
 
     public Task<RunRecord> WaitForTerminalAsync(Guid runId, TimeSpan? timeout = null) =>
         WaitForRunAsync(runId, r => r.Status.IsTerminal(), timeout, "terminal");

@@ -73,7 +73,7 @@ public sealed class RunLedgerTests : IAsyncLifetime
     public async Task ReserveAsync_StartsANewRun_WhenThePreviousOneEnded()
     {
         var first = await _f.ReserveAsync("again");
-        await _f.Lifecycle.ApplyAsync(first.RunId, RunEvent.CancelRequested(), CancellationToken.None);
+        await _f.Lifecycle.ApplyAsync(first.RunId, new RunEvent.CancelRequested(), CancellationToken.None);
 
         var second = await _f.ReserveAsync("again");
 
@@ -88,8 +88,8 @@ public sealed class RunLedgerTests : IAsyncLifetime
         var before = await _f.Ledger.GetAsync(run.RunId, CancellationToken.None);
         _f.Time.Advance(TimeSpan.FromMinutes(1));
 
-        var stale = await _f.Lifecycle.ApplyAsync(run.RunId, RunEvent.PollFailed(run.PollAttempt - 1, "late copy"), CancellationToken.None);
-        var notAllowed = await _f.Lifecycle.ApplyAsync(run.RunId, RunEvent.NotSubmittable("nothing"), CancellationToken.None);
+        var stale = await _f.Lifecycle.ApplyAsync(run.RunId, new RunEvent.PollFailed(run.PollAttempt - 1, "late copy"), CancellationToken.None);
+        var notAllowed = await _f.Lifecycle.ApplyAsync(run.RunId, new RunEvent.NotSubmittable("nothing"), CancellationToken.None);
         var after = await _f.Ledger.GetAsync(run.RunId, CancellationToken.None);
 
         Assert.False(stale.Applied);
@@ -107,8 +107,8 @@ public sealed class RunLedgerTests : IAsyncLifetime
 
         var results = await Task.WhenAll(
             Enumerable.Range(0, 10).Select(i => i % 2 == 0
-                ? _f.NewLifecycle().ApplyAsync(run.RunId, RunEvent.Polled(finished, null), CancellationToken.None)
-                : _f.NewLifecycle().ApplyAsync(run.RunId, RunEvent.CancelRequested(), CancellationToken.None)));
+                ? _f.NewLifecycle().ApplyAsync(run.RunId, new RunEvent.Polled(finished, null), CancellationToken.None)
+                : _f.NewLifecycle().ApplyAsync(run.RunId, new RunEvent.CancelRequested(), CancellationToken.None)));
         var stored = await _f.Ledger.GetAsync(run.RunId, CancellationToken.None);
 
         // Whatever the order, Redshift's FINISHED is the outcome: a cancel only moves the run to Cancelling.
@@ -137,7 +137,7 @@ public sealed class RunLedgerTests : IAsyncLifetime
             _f.Time.SetUtcNow(T0.AddMinutes(i));
             var run = await _f.ReserveAsync("list_a");
             await _f.Lifecycle.ApplyAsync(run.RunId,
-                i == 1 ? RunEvent.NotSubmittable("bad SQL") : RunEvent.CancelRequested(), CancellationToken.None);
+                i == 1 ? new RunEvent.NotSubmittable("bad SQL") : new RunEvent.CancelRequested(), CancellationToken.None);
         }
 
         _f.Time.SetUtcNow(T0.AddMinutes(10));
@@ -163,13 +163,13 @@ public sealed class RunLedgerTests : IAsyncLifetime
     {
         var old = await _f.ReserveAsync("purge");
         var oldSkipped = await _f.ReserveAsync("purge");
-        await _f.Lifecycle.ApplyAsync(old.RunId, RunEvent.CancelRequested(), CancellationToken.None);
+        await _f.Lifecycle.ApplyAsync(old.RunId, new RunEvent.CancelRequested(), CancellationToken.None);
         _f.Time.SetUtcNow(T0.AddDays(10));
         var active = await _f.ReserveAsync("purge");
         var recentSkipped = await _f.ReserveAsync("purge");
 
-        var deletedSkippedOnly = await _f.Ledger.PurgeAsync(before: T0.AddDays(-1), skippedBefore: T0.AddDays(5), 1000, CancellationToken.None);
-        var deletedOld = await _f.Ledger.PurgeAsync(before: T0.AddDays(20), skippedBefore: T0.AddDays(5), 1000, CancellationToken.None);
+        var deletedSkippedOnly = await _f.Store.PurgeAsync(before: T0.AddDays(-1), skippedBefore: T0.AddDays(5), 1000, CancellationToken.None);
+        var deletedOld = await _f.Store.PurgeAsync(before: T0.AddDays(20), skippedBefore: T0.AddDays(5), 1000, CancellationToken.None);
 
         Assert.Equal(1, deletedSkippedOnly);
         Assert.Equal(1, deletedOld);
@@ -180,11 +180,61 @@ public sealed class RunLedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PurgeAsync_KeepsARun_WhenItChangedSinceThePurgeReadIt()
+    {
+        var changed = await _f.ReserveAsync("purge_race");
+        await _f.Lifecycle.ApplyAsync(changed.RunId, new RunEvent.CancelRequested(), CancellationToken.None);
+        var unchanged = await _f.ReserveAsync("purge_race");
+        await _f.Lifecycle.ApplyAsync(unchanged.RunId, new RunEvent.CancelRequested(), CancellationToken.None);
+        var found = await _f.Store.ListPurgeableAsync(T0.AddDays(1), T0.AddDays(1), 1000, CancellationToken.None);
+        var read = (await _f.Store.GetAsync(changed.RunId, CancellationToken.None))!;
+        Assert.True(await _f.Store.TryUpdateAsync(read, read with { StatusReason = "changed after the purge read it" }, T0, CancellationToken.None));
+
+        var deleted = await _f.Store.DeleteAsync(found, CancellationToken.None);
+
+        Assert.Equal(2, found.Count);
+        Assert.Equal(1, deleted);
+        Assert.NotNull(await _f.Ledger.GetAsync(changed.RunId, CancellationToken.None));
+        Assert.Null(await _f.Ledger.GetAsync(unchanged.RunId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_NeverDeletesAnActiveRun_EvenAtItsVersion()
+    {
+        var active = await _f.ReserveAsync("purge_active");
+
+        var deleted = await _f.Store.DeleteAsync([(active.RunId, active.Version)], CancellationToken.None);
+
+        Assert.Equal(0, deleted);
+        Assert.NotNull(await _f.Ledger.GetAsync(active.RunId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task MarkPropagatedAsync_RefusesTheMark_WhenTheRunChangedSinceItWasRead()
+    {
+        var run = await _f.ReserveAsync("propagated");
+        var ended = (await _f.Lifecycle.ApplyAsync(run.RunId, new RunEvent.CancelRequested(), CancellationToken.None)).Run!;
+        Assert.True(await _f.Store.TryUpdateAsync(ended, ended with { StatusReason = "changed after the propagator read it" }, T0, CancellationToken.None));
+        var current = (await _f.Store.GetAsync(run.RunId, CancellationToken.None))!;
+
+        var staleMark = await _f.Lifecycle.MarkPropagatedAsync(ended, CancellationToken.None);
+        var unmarked = await _f.ScalarAsync($"SELECT count(*) FROM scheduler.runs WHERE run_id = '{run.RunId}' AND propagated_at IS NULL");
+        var currentMark = await _f.Lifecycle.MarkPropagatedAsync(current, CancellationToken.None);
+        var secondMark = await _f.Lifecycle.MarkPropagatedAsync(current, CancellationToken.None);
+
+        Assert.False(staleMark);
+        Assert.Equal(1, unmarked);
+        Assert.True(currentMark);
+        Assert.False(secondMark);
+        Assert.Equal(current.Version, (await _f.Store.GetAsync(run.RunId, CancellationToken.None))!.Version);
+    }
+
+    [Fact]
     public async Task RunRecord_SerialisesToTheContractsRunJson()
     {
         var run = await _f.RunningAsync("json", "stmt-9");
         _f.Time.Advance(TimeSpan.FromSeconds(4));
-        await _f.Lifecycle.ApplyAsync(run.RunId, RunEvent.Polled(new DescribeStatementResponse
+        await _f.Lifecycle.ApplyAsync(run.RunId, new RunEvent.Polled(new DescribeStatementResponse
         {
             Id = "stmt-9",
             Status = "FINISHED",

@@ -3,6 +3,7 @@ using Hangfire;
 using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Runs;
+using Scheduler.Testing;
 
 namespace Scheduler.Tests.Runs;
 
@@ -59,18 +60,12 @@ public sealed class RunLifecycleTests
 
         // Finished run jobs expire after Runs:JobRetention (10 min), not Hangfire's day: the ledger keeps the history.
         await using var scheduler = Npgsql.NpgsqlDataSource.Create(harness.SchedulerConnectionString);
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
-        while (true)
+        await Eventually.HoldsAsync(async () =>
         {
             await using var pending = scheduler.CreateCommand(
                 "SELECT count(*) FROM hangfire.job WHERE invocationdata::text LIKE '%RunJob%' AND (statename IS DISTINCT FROM 'Succeeded' OR expireat IS NULL)");
-            if ((long)(await pending.ExecuteScalarAsync())! == 0 || DateTimeOffset.UtcNow > deadline)
-            {
-                break;
-            }
-
-            await Task.Delay(100);
-        }
+            return (long)(await pending.ExecuteScalarAsync())! == 0;
+        }, "every run job succeeded and has an expiry");
 
         await using var expiry = scheduler.CreateCommand(
             "SELECT count(*), count(expireat), max(extract(epoch FROM expireat - now())) FROM hangfire.job WHERE invocationdata::text LIKE '%RunJob%'");
@@ -257,9 +252,10 @@ public sealed class RunLifecycleTests
             new Dictionary<string, string> { ["marked"] = "INSERT INTO run_marks (note) VALUES ('pg');\n/* emulator: sleep=4 */ SELECT 1;" },
             new Dictionary<string, string?> { ["Runs:RecoveryInterval"] = "00:00:01", ["Runs:RecoveryGrace"] = "00:00:05" });
         var started = await harness.StartRunAsync("marked");
-        await harness.WaitForRunAsync(started.RunId, r => r.Status == RunStatus.Running, what: "Running");
+        var running = await harness.WaitForRunAsync(started.RunId, r => r.Status == RunStatus.Running, what: "Running");
 
-        // As a PostgreSQL restart looks to the scheduler: every connection dropped, no new ones for 6 s.
+        // As a PostgreSQL restart looks to the scheduler: every connection dropped, no new ones until the statement
+        // has ended in the warehouse, so the scheduler can learn of the end only across the outage.
         var server = await Scheduler.Testing.Postgres.PostgresServer.GetAsync();
         var database = new Npgsql.NpgsqlConnectionStringBuilder(harness.SchedulerConnectionString).Database;
         await using (var admin = Npgsql.NpgsqlDataSource.Create(server.AdminConnectionString))
@@ -274,7 +270,8 @@ public sealed class RunLifecycleTests
                 await kill.ExecuteNonQueryAsync();
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(6));
+            await Eventually.HoldsAsync(async () => (await harness.SubmissionsAsync(running)).Any(s => s.Status is "FINISHED" or "FAILED" or "ABORTED"),
+                "the statement ended in the warehouse while the scheduler's database refused connections");
             await using var allow = admin.CreateCommand($"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS true");
             await allow.ExecuteNonQueryAsync();
         }
@@ -309,23 +306,11 @@ public sealed class RunLifecycleTests
         Assert.Null(await harness.Ledger.GetActiveAsync("a", CancellationToken.None));
     }
 
-    private static async Task<Hangfire.Storage.Monitoring.FailedJobDto> WaitForFailedJobAsync(RunHarness harness, Guid runId)
+    private static Task<Hangfire.Storage.Monitoring.FailedJobDto> WaitForFailedJobAsync(RunHarness harness, Guid runId)
     {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
         var monitoring = harness.Storage.GetMonitoringApi();
-        do
-        {
-            var match = monitoring.FailedJobs(0, 100).Select(p => p.Value)
-                .FirstOrDefault(j => j.ExceptionMessage?.Contains(runId.ToString(), StringComparison.Ordinal) == true);
-            if (match is not null)
-            {
-                return match;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTimeOffset.UtcNow < deadline);
-
-        throw new TimeoutException($"No failed Hangfire job mentions run {runId}.");
+        return Eventually.FoundAsync(() => Task.FromResult(monitoring.FailedJobs(0, 100).Select(p => p.Value)
+                .FirstOrDefault(j => j.ExceptionMessage?.Contains(runId.ToString(), StringComparison.Ordinal) == true)),
+            $"a failed Hangfire job mentions run {runId}");
     }
 }

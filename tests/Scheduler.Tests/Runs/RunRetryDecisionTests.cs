@@ -22,11 +22,11 @@ public sealed class RunRetryDecisionTests
     [InlineData("ABORTED", RunStatus.Cancelled, false)]
     public void Polled_SetsRetryAtOnlyForAFailure(string redshiftStatus, RunStatus ended, bool retried)
     {
-        var policy = Policy(new MartRetryPolicy(2, TimeSpan.FromMinutes(5), []), jitter: 0);
+        var inputs = Inputs(new MartRetryPolicy(2, TimeSpan.FromMinutes(5), []), jitter: 0);
         var run = Running();
         var now = Time.GetUtcNow();
 
-        var transition = RunStateMachine.Decide(run, RunEvent.Polled(Statement(redshiftStatus), run.PollAttempt), now, policy)!;
+        var transition = RunStateMachine.Decide(run, new RunEvent.Polled(Statement(redshiftStatus), run.PollAttempt), now, inputs)!;
 
         Assert.Equal(ended, transition.Next.Status);
         Assert.Equal(RunNotice.Ended, transition.Notice);
@@ -45,15 +45,15 @@ public sealed class RunRetryDecisionTests
     [Fact]
     public void TimedOutAndLostRuns_AreRetried_ButAUserCancelNever()
     {
-        var policy = Policy(new MartRetryPolicy(1, TimeSpan.FromMinutes(1), []), jitter: 0);
+        var inputs = Inputs(new MartRetryPolicy(1, TimeSpan.FromMinutes(1), []), jitter: 0);
         var now = Time.GetUtcNow();
         var neverSent = Running() with { Status = RunStatus.Submitting, StatementId = null, SubmitAttemptedAt = null, SubmitAttempts = 0 };
 
-        var timedOut = RunStateMachine.Decide(neverSent, RunEvent.DeadlinePassed(), neverSent.DeadlineAt, policy)!;
-        var lost = RunStateMachine.Decide(Running(), RunEvent.StatementUnknown("s", "ResourceNotFoundException"), now, policy)!;
-        var cancelled = RunStateMachine.Decide(neverSent, RunEvent.CancelRequested(), now, policy)!;
+        var timedOut = RunStateMachine.Decide(neverSent, new RunEvent.DeadlinePassed(), neverSent.DeadlineAt, inputs)!;
+        var lost = RunStateMachine.Decide(Running(), new RunEvent.StatementUnknown("s", "ResourceNotFoundException"), now, inputs)!;
+        var cancelled = RunStateMachine.Decide(neverSent, new RunEvent.CancelRequested(), now, inputs)!;
         var abortedByTimeout = RunStateMachine.Decide(Running() with { Status = RunStatus.Cancelling, CancelReason = CancelReasons.Timeout },
-            RunEvent.Polled(Statement("ABORTED"), 3), now, policy)!;
+            new RunEvent.Polled(Statement("ABORTED"), 3), now, inputs)!;
 
         Assert.Equal((RunStatus.TimedOut, neverSent.DeadlineAt + TimeSpan.FromMinutes(1)), (timedOut.Next.Status, timedOut.Next.RetryAt));
         Assert.Equal((RunStatus.Lost, now + TimeSpan.FromMinutes(1)), (lost.Next.Status, lost.Next.RetryAt));
@@ -68,10 +68,10 @@ public sealed class RunRetryDecisionTests
     [InlineData(4, false)]
     public void AnAttempt_IsRetried_WhileItsNumberIsAtMostAttempts(int attempt, bool retried)
     {
-        var policy = Policy(new MartRetryPolicy(3, TimeSpan.FromMinutes(5), []), jitter: 0);
+        var inputs = Inputs(new MartRetryPolicy(3, TimeSpan.FromMinutes(5), []), jitter: 0);
         var run = Running() with { Attempt = attempt };
 
-        var transition = RunStateMachine.Decide(run, RunEvent.Polled(Statement("FAILED"), run.PollAttempt), Time.GetUtcNow(), policy)!;
+        var transition = RunStateMachine.Decide(run, new RunEvent.Polled(Statement("FAILED"), run.PollAttempt), Time.GetUtcNow(), inputs)!;
 
         Assert.Equal(retried, transition.Next.RetryAt is not null);
     }
@@ -79,12 +79,12 @@ public sealed class RunRetryDecisionTests
     [Fact]
     public void NoRetries_ByDefault_OrForAMartNoLongerConfigured()
     {
-        var defaults = Policy(MartRetryPolicy.None, jitter: 0);
-        var gone = new RunPolicy(Options.Create(new RunsOptions()), new MartCatalog([]));
+        var defaults = Inputs(MartRetryPolicy.None, jitter: 0);
+        var gone = RunDecisionInputs.From(new RunsOptions(), mart: null, pollJitter: 1, retryJitter: 0);
         var run = Running();
 
-        Assert.Null(RunStateMachine.Decide(run, RunEvent.Polled(Statement("FAILED"), 3), Time.GetUtcNow(), defaults)!.Next.RetryAt);
-        Assert.Null(RunStateMachine.Decide(run, RunEvent.Polled(Statement("FAILED"), 3), Time.GetUtcNow(), gone)!.Next.RetryAt);
+        Assert.Null(RunStateMachine.Decide(run, new RunEvent.Polled(Statement("FAILED"), 3), Time.GetUtcNow(), defaults)!.Next.RetryAt);
+        Assert.Null(RunStateMachine.Decide(run, new RunEvent.Polled(Statement("FAILED"), 3), Time.GetUtcNow(), gone)!.Next.RetryAt);
     }
 
     [Theory]
@@ -96,10 +96,10 @@ public sealed class RunRetryDecisionTests
         var patterns = new[] { "serializable isolation", "lock" }
             .Select(p => new Regex(p, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)))
             .ToList();
-        var policy = Policy(new MartRetryPolicy(2, TimeSpan.FromMinutes(5), patterns), jitter: 0);
+        var inputs = Inputs(new MartRetryPolicy(2, TimeSpan.FromMinutes(5), patterns), jitter: 0);
         var run = Running();
 
-        var transition = RunStateMachine.Decide(run, RunEvent.Polled(Statement("FAILED", error), run.PollAttempt), Time.GetUtcNow(), policy)!;
+        var transition = RunStateMachine.Decide(run, new RunEvent.Polled(Statement("FAILED", error), run.PollAttempt), Time.GetUtcNow(), inputs)!;
 
         Assert.Equal(RunStatus.Failed, transition.Next.Status);
         Assert.Equal(retried, transition.Next.RetryAt is not null);
@@ -108,10 +108,10 @@ public sealed class RunRetryDecisionTests
     [Fact]
     public void OnErrors_DoesNotMatchTheSchedulersOwnTimeoutText()
     {
-        var policy = Policy(new MartRetryPolicy(2, TimeSpan.FromMinutes(5), [new Regex("serializable", RegexOptions.IgnoreCase)]), jitter: 0);
+        var inputs = Inputs(new MartRetryPolicy(2, TimeSpan.FromMinutes(5), [new Regex("serializable", RegexOptions.IgnoreCase)]), jitter: 0);
         var neverSent = Running() with { Status = RunStatus.Submitting, StatementId = null, SubmitAttemptedAt = null, SubmitAttempts = 0 };
 
-        var timedOut = RunStateMachine.Decide(neverSent, RunEvent.DeadlinePassed(), neverSent.DeadlineAt, policy)!;
+        var timedOut = RunStateMachine.Decide(neverSent, new RunEvent.DeadlinePassed(), neverSent.DeadlineAt, inputs)!;
 
         Assert.Equal(RunStatus.TimedOut, timedOut.Next.Status);
         Assert.Null(timedOut.Next.RetryAt);
@@ -134,11 +134,13 @@ public sealed class RunRetryDecisionTests
     public void Delay_Jitter_ShortensByAtMostTwentyPercent()
     {
         var retry = new MartRetryPolicy(3, TimeSpan.FromMinutes(5), []);
-        var policy = Policy(retry, jitter: null);
+        // The real source of the draws: each decision gets its own jitter.
+        var policy = new RunPolicy(Options.Create(new RunsOptions()), new MartCatalog([LedgerFixture.Mart("m") with { Retry = retry }]));
         var now = Time.GetUtcNow();
+        var run = Running() with { Attempt = 2 };
 
         var dues = Enumerable.Range(0, 200)
-            .Select(_ => RunStateMachine.Decide(Running() with { Attempt = 2 }, RunEvent.Polled(Statement("FAILED"), 3), now, policy)!.Next.RetryAt!.Value - now)
+            .Select(_ => RunStateMachine.Decide(run, new RunEvent.Polled(Statement("FAILED"), 3), now, policy.InputsFor(run))!.Next.RetryAt!.Value - now)
             .ToList();
 
         Assert.All(dues, due => Assert.InRange(due, TimeSpan.FromMinutes(8), TimeSpan.FromMinutes(10)));
@@ -151,10 +153,10 @@ public sealed class RunRetryDecisionTests
     public void RetryAbandoned_DropsThePendingRetry_KeepsTheStatus_AndSaysWhy()
     {
         var ended = Running() with { Status = RunStatus.Failed, CompletedAt = Time.GetUtcNow(), RetryAt = Time.GetUtcNow().AddMinutes(5), Error = "boom" };
-        var policy = Policy(MartRetryPolicy.None, jitter: 0);
+        var inputs = Inputs(MartRetryPolicy.None, jitter: 0);
 
-        var transition = RunStateMachine.Decide(ended, RunEvent.RetryAbandoned("Not retried: mart 'm' is paused."), Time.GetUtcNow(), policy)!;
-        var again = RunStateMachine.Decide(transition.Next, RunEvent.RetryAbandoned("again"), Time.GetUtcNow(), policy);
+        var transition = RunStateMachine.Decide(ended, new RunEvent.RetryAbandoned("Not retried: mart 'm' is paused."), Time.GetUtcNow(), inputs)!;
+        var again = RunStateMachine.Decide(transition.Next, new RunEvent.RetryAbandoned("again"), Time.GetUtcNow(), inputs);
 
         Assert.Equal(RunStatus.Failed, transition.Next.Status);
         Assert.Null(transition.Next.RetryAt);
@@ -162,11 +164,11 @@ public sealed class RunRetryDecisionTests
         Assert.Equal("boom", transition.Next.Error);
         Assert.Equal(RunNotice.RetryAbandoned, transition.Notice);
         Assert.Null(again);
-        Assert.Null(RunStateMachine.Decide(ended with { Status = RunStatus.Cancelled }, RunEvent.RetryAbandoned("x"), Time.GetUtcNow(), policy));
+        Assert.Null(RunStateMachine.Decide(ended with { Status = RunStatus.Cancelled }, new RunEvent.RetryAbandoned("x"), Time.GetUtcNow(), inputs));
     }
 
-    private static FixedJitterPolicy Policy(MartRetryPolicy retry, double? jitter) =>
-        new FixedJitterPolicy(new MartCatalog([LedgerFixture.Mart("m") with { Retry = retry }]), jitter);
+    private static RunDecisionInputs Inputs(MartRetryPolicy retry, double jitter) =>
+        RunDecisionInputs.From(new RunsOptions(), LedgerFixture.Mart("m") with { Retry = retry }, pollJitter: 1, retryJitter: jitter);
 
     private static RunRecord Running() => new()
     {
@@ -194,10 +196,4 @@ public sealed class RunRetryDecisionTests
         Error = status == "FAILED" ? error ?? "ERROR: division by zero" : null,
         UpdatedAt = Time.GetUtcNow(),
     };
-
-    /// <summary>The real policy with the jitter fixed (null: the real, random jitter).</summary>
-    private sealed class FixedJitterPolicy(MartCatalog catalog, double? jitter) : RunPolicy(Options.Create(new RunsOptions()), catalog)
-    {
-        public override double RetryJitter() => jitter ?? base.RetryJitter();
-    }
 }

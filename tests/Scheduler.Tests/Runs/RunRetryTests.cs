@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Runs;
+using Scheduler.Testing;
 using Scheduler.Tests.Alerts;
 
 namespace Scheduler.Tests.Runs;
@@ -142,18 +143,9 @@ public sealed class RunRetryTests
     /// <summary>Waits for the retry of <paramref name="run"/> (the run keyed <c>retry:&lt;id&gt;</c>) to be reserved.</summary>
     internal static async Task<RunRecord> WaitForRetryAsync(RunHarness harness, RunSummary run, TimeSpan? timeout = null)
     {
-        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
-        while (DateTimeOffset.UtcNow < deadline)
-        {
-            var retry = (await harness.Ledger.ListAsync(run.Mart, null, 100, CancellationToken.None)).FirstOrDefault(r => r.RetryOf == run.RunId);
-            if (retry is not null)
-            {
-                return (await harness.Ledger.GetAsync(retry.RunId, CancellationToken.None))!;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"No retry of run {run.RunId} was reserved in time.");
+        var retry = await Eventually.FoundAsync(
+            async () => (await harness.Ledger.ListAsync(run.Mart, null, 100, CancellationToken.None)).FirstOrDefault(r => r.RetryOf == run.RunId),
+            $"a retry of run {run.RunId} is reserved", timeout ?? TimeSpan.FromSeconds(90));
+        return (await harness.Ledger.GetAsync(retry.RunId, CancellationToken.None))!;
     }
 }

@@ -10,9 +10,8 @@ namespace Scheduler.Tests.Runs;
 public sealed class RunStateMachineTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
-    private static readonly RunPolicy Policy = new(
-        Options.Create(new RunsOptions { CancelGrace = TimeSpan.FromMinutes(2) }),
-        new MartCatalog([]));
+    private static readonly RunDecisionInputs Inputs =
+        RunDecisionInputs.From(new RunsOptions { CancelGrace = TimeSpan.FromMinutes(2) }, mart: null, pollJitter: 1, retryJitter: 0);
 
     public static TheoryData<RunStatus, RunEventKind> AllPairs()
     {
@@ -34,7 +33,7 @@ public sealed class RunStateMachineTests
     {
         var decisions = Variants(status)
             .SelectMany(run => Events(kind, run).Select(evt => (run, evt)))
-            .Select(pair => (pair.run, pair.evt, transition: RunStateMachine.Decide(pair.run, pair.evt, pair.run.CreatedAt.AddMinutes(45), Policy)))
+            .Select(pair => (pair.run, pair.evt, transition: RunStateMachine.Decide(pair.run, pair.evt, pair.run.CreatedAt.AddMinutes(45), Inputs)))
             .ToList();
         Assert.NotEmpty(decisions);
 
@@ -77,7 +76,7 @@ public sealed class RunStateMachineTests
     {
         var run = Running();
 
-        var transition = RunStateMachine.Decide(run, RunEvent.DeadlinePassed(), run.DeadlineAt.AddHours(1), Policy)!;
+        var transition = RunStateMachine.Decide(run, new RunEvent.DeadlinePassed(), run.DeadlineAt.AddHours(1), Inputs)!;
 
         Assert.Equal(RunStatus.Cancelling, transition.Next.Status);
         Assert.Equal(CancelReasons.Timeout, transition.Next.CancelReason);
@@ -89,10 +88,10 @@ public sealed class RunStateMachineTests
     public void PollFailed_PastTheGrace_StaysCancellingAndReportsUnconfirmedOnce()
     {
         var run = Running() with { Status = RunStatus.Cancelling, CancelReason = CancelReasons.Timeout, CancelRequestedAt = T0.AddMinutes(30) };
-        var late = run.DeadlineAt + Policy.CancelGrace + TimeSpan.FromSeconds(1);
+        var late = run.DeadlineAt + Inputs.CancelGrace + TimeSpan.FromSeconds(1);
 
-        var first = RunStateMachine.Decide(run, RunEvent.PollFailed(run.PollAttempt, "ThrottlingException"), late, Policy)!;
-        var second = RunStateMachine.Decide(first.Next, RunEvent.PollFailed(first.Next.PollAttempt, "ThrottlingException"), late.AddMinutes(1), Policy)!;
+        var first = RunStateMachine.Decide(run, new RunEvent.PollFailed(run.PollAttempt, "ThrottlingException"), late, Inputs)!;
+        var second = RunStateMachine.Decide(first.Next, new RunEvent.PollFailed(first.Next.PollAttempt, "ThrottlingException"), late.AddMinutes(1), Inputs)!;
 
         Assert.Equal(RunStatus.Cancelling, first.Next.Status);
         Assert.Equal(RunNotice.Unconfirmed, first.Notice);
@@ -107,7 +106,7 @@ public sealed class RunStateMachineTests
     {
         var run = Running() with { Status = RunStatus.Cancelling, CancelReason = CancelReasons.Timeout };
 
-        var transition = RunStateMachine.Decide(run, RunEvent.Polled(Statement("FINISHED"), run.PollAttempt), run.DeadlineAt.AddHours(1), Policy)!;
+        var transition = RunStateMachine.Decide(run, new RunEvent.Polled(Statement("FINISHED"), run.PollAttempt), run.DeadlineAt.AddHours(1), Inputs)!;
 
         Assert.Equal(RunStatus.Succeeded, transition.Next.Status);
         Assert.Null(transition.Next.Error);
@@ -119,7 +118,7 @@ public sealed class RunStateMachineTests
     [Fact]
     public void Polled_Failed_NamesTheFailingStatementAndItsSql()
     {
-        var transition = RunStateMachine.Decide(Running(), RunEvent.Polled(Statement("FAILED", "relation \"nope\" does not exist"), 1), T0.AddMinutes(1), Policy)!;
+        var transition = RunStateMachine.Decide(Running(), new RunEvent.Polled(Statement("FAILED", "relation \"nope\" does not exist"), 1), T0.AddMinutes(1), Inputs)!;
 
         Assert.Equal(RunStatus.Failed, transition.Next.Status);
         Assert.Equal(2, transition.Next.FailedStatementIndex);
@@ -134,7 +133,7 @@ public sealed class RunStateMachineTests
     {
         var run = Running() with { Status = reason is null ? RunStatus.Running : RunStatus.Cancelling, CancelReason = reason };
 
-        var transition = RunStateMachine.Decide(run, RunEvent.Polled(Statement("ABORTED"), null), T0.AddMinutes(1), Policy)!;
+        var transition = RunStateMachine.Decide(run, new RunEvent.Polled(Statement("ABORTED"), null), T0.AddMinutes(1), Inputs)!;
 
         Assert.Equal(expected, transition.Next.Status);
     }
@@ -144,8 +143,8 @@ public sealed class RunStateMachineTests
     {
         var run = Running();
 
-        Assert.Null(RunStateMachine.Decide(run, RunEvent.Polled(Statement("STARTED"), run.PollAttempt - 1), T0.AddMinutes(1), Policy));
-        Assert.Null(RunStateMachine.Decide(run, RunEvent.Polled(Statement("STARTED"), null), T0.AddMinutes(1), Policy));
+        Assert.Null(RunStateMachine.Decide(run, new RunEvent.Polled(Statement("STARTED"), run.PollAttempt - 1), T0.AddMinutes(1), Inputs));
+        Assert.Null(RunStateMachine.Decide(run, new RunEvent.Polled(Statement("STARTED"), null), T0.AddMinutes(1), Inputs));
     }
 
     [Fact]
@@ -153,12 +152,12 @@ public sealed class RunStateMachineTests
     {
         var run = Submitting() with { SubmitAttemptedAt = T0, SubmitAttempts = 1, SubmitLeaseUntil = T0.AddMinutes(4) };
 
-        var transition = RunStateMachine.Decide(run, RunEvent.CancelRequested(), T0.AddMinutes(1), Policy)!;
+        var transition = RunStateMachine.Decide(run, new RunEvent.CancelRequested(), T0.AddMinutes(1), Inputs)!;
 
         Assert.Equal(RunStatus.Cancelling, transition.Next.Status);
         Assert.Equal(RunStep.Submit(T0.AddMinutes(4)), transition.Step);
         // And the submit step may not send it any more.
-        Assert.Null(RunStateMachine.Decide(transition.Next, RunEvent.SubmitAttempted(["select 1"]), T0.AddMinutes(5), Policy));
+        Assert.Null(RunStateMachine.Decide(transition.Next, new RunEvent.SubmitAttempted(["select 1"]), T0.AddMinutes(5), Inputs));
     }
 
     [Fact]
@@ -166,8 +165,8 @@ public sealed class RunStateMachineTests
     {
         var run = Submitting() with { Status = RunStatus.Cancelling, CancelReason = CancelReasons.User, SubmitAttemptedAt = T0, SubmitLeaseUntil = T0.AddMinutes(4) };
 
-        Assert.Null(RunStateMachine.Decide(run, RunEvent.StatementNotFound(null), T0.AddMinutes(3), Policy));
-        Assert.Equal(RunStatus.Cancelled, RunStateMachine.Decide(run, RunEvent.StatementNotFound(null), T0.AddMinutes(4), Policy)!.Next.Status);
+        Assert.Null(RunStateMachine.Decide(run, new RunEvent.StatementNotFound(null), T0.AddMinutes(3), Inputs));
+        Assert.Equal(RunStatus.Cancelled, RunStateMachine.Decide(run, new RunEvent.StatementNotFound(null), T0.AddMinutes(4), Inputs)!.Next.Status);
     }
 
     [Fact]
@@ -175,20 +174,20 @@ public sealed class RunStateMachineTests
     {
         var run = Submitting() with { SubmitAttemptedAt = T0, SubmitAttempts = 2 };
 
-        Assert.Null(RunStateMachine.Decide(run, RunEvent.SubmitRefused("AccessDeniedException"), T0.AddMinutes(1), Policy));
-        Assert.Equal(RunStatus.Failed, RunStateMachine.Decide(run, RunEvent.StatementNotFound("AccessDeniedException"), T0.AddMinutes(1), Policy)!.Next.Status);
+        Assert.Null(RunStateMachine.Decide(run, new RunEvent.SubmitRefused("AccessDeniedException"), T0.AddMinutes(1), Inputs));
+        Assert.Equal(RunStatus.Failed, RunStateMachine.Decide(run, new RunEvent.StatementNotFound("AccessDeniedException"), T0.AddMinutes(1), Inputs)!.Next.Status);
     }
 
     [Fact]
     public void SlotGranted_ToASubmittingRun_KeepsItSubmitting_HoldingTheSlot_WithoutSchedulingAnything()
     {
-        var transition = RunStateMachine.Decide(Submitting(), RunEvent.SlotGranted(Slot), T0, Policy)!;
+        var transition = RunStateMachine.Decide(Submitting(), new RunEvent.SlotGranted(Slot), T0, Inputs)!;
 
         Assert.Equal(RunStatus.Submitting, transition.Next.Status);
         Assert.Equal(Slot, transition.Next.SlotKey);
         Assert.Equal(RunStep.None, transition.Step); // the submit step that took it goes on to send
         // A run that already holds a slot does not take a second one.
-        Assert.Null(RunStateMachine.Decide(transition.Next, RunEvent.SlotGranted(Slot), T0, Policy));
+        Assert.Null(RunStateMachine.Decide(transition.Next, new RunEvent.SlotGranted(Slot), T0, Inputs));
     }
 
     [Fact]
@@ -196,10 +195,10 @@ public sealed class RunStateMachineTests
     {
         var run = Submitting() with { SlotKey = Slot, SubmitAttemptedAt = T0, SubmitAttempts = 1, SubmitLeaseUntil = T0.AddMinutes(2) };
 
-        var transition = RunStateMachine.Decide(run, RunEvent.SlotUnavailable(Slot, T0.AddSeconds(30), "ActiveStatementsExceededException"), T0, Policy)!;
+        var transition = RunStateMachine.Decide(run, new RunEvent.SlotUnavailable(Slot, T0.AddSeconds(30), "ActiveStatementsExceededException"), T0, Inputs)!;
 
         Assert.Equal(RunStatus.Queued, transition.Next.Status);
-        Assert.Equal(T0.AddSeconds(30), transition.Next.NextPollAt); // not given a slot again before the backoff
+        Assert.Equal(T0.AddSeconds(30), transition.Next.NextStepDueAt); // not given a slot again before the backoff
         Assert.Null(transition.Next.SubmitLeaseUntil);
         Assert.Equal(RunStep.None, transition.Step); // the queue starts it when a slot frees
         Assert.Equal(RunNotice.Queued, transition.Notice);
@@ -209,10 +208,10 @@ public sealed class RunStateMachineTests
     [Fact]
     public void SlotGranted_ToAQueuedRun_MakesItSubmitting_AndEnqueuesItsSubmitAtOnce_OnlyForItsOwnTarget()
     {
-        var queued = Submitting() with { Status = RunStatus.Queued, SlotKey = Slot, NextPollAt = T0 };
+        var queued = Submitting() with { Status = RunStatus.Queued, SlotKey = Slot, NextStepDueAt = T0 };
 
-        Assert.Null(RunStateMachine.Decide(queued, RunEvent.SlotGranted("cluster:other"), T0.AddMinutes(1), Policy));
-        var transition = RunStateMachine.Decide(queued, RunEvent.SlotGranted(Slot), T0.AddMinutes(1), Policy)!;
+        Assert.Null(RunStateMachine.Decide(queued, new RunEvent.SlotGranted("cluster:other"), T0.AddMinutes(1), Inputs));
+        var transition = RunStateMachine.Decide(queued, new RunEvent.SlotGranted(Slot), T0.AddMinutes(1), Inputs)!;
 
         Assert.Equal(RunStatus.Submitting, transition.Next.Status);
         Assert.Equal(Slot, transition.Next.SlotKey);
@@ -224,7 +223,7 @@ public sealed class RunStateMachineTests
     {
         var queued = Submitting() with { Status = RunStatus.Queued, SlotKey = Slot };
 
-        var transition = RunStateMachine.Decide(queued, RunEvent.CancelRequested(), T0.AddMinutes(1), Policy)!;
+        var transition = RunStateMachine.Decide(queued, new RunEvent.CancelRequested(), T0.AddMinutes(1), Inputs)!;
 
         Assert.Equal(RunStatus.Cancelled, transition.Next.Status);
         Assert.Equal(RunNotice.Ended, transition.Notice);
@@ -236,8 +235,8 @@ public sealed class RunStateMachineTests
     {
         var queued = Submitting() with { Status = RunStatus.Queued, SlotKey = Slot };
 
-        Assert.Null(RunStateMachine.Decide(queued, RunEvent.DeadlinePassed(), T0.AddMinutes(29), Policy));
-        var transition = RunStateMachine.Decide(queued, RunEvent.DeadlinePassed(), T0.AddMinutes(30), Policy)!;
+        Assert.Null(RunStateMachine.Decide(queued, new RunEvent.DeadlinePassed(), T0.AddMinutes(29), Inputs));
+        var transition = RunStateMachine.Decide(queued, new RunEvent.DeadlinePassed(), T0.AddMinutes(30), Inputs)!;
 
         Assert.Equal(RunStatus.TimedOut, transition.Next.Status);
         Assert.Contains("still queued", transition.Next.Error, StringComparison.Ordinal);
@@ -249,7 +248,7 @@ public sealed class RunStateMachineTests
         // Queued again after ActiveStatementsExceededException: an earlier attempt (a timeout) may have reached AWS.
         var queued = Submitting() with { Status = RunStatus.Queued, SlotKey = Slot, SubmitAttemptedAt = T0, SubmitAttempts = 2 };
 
-        var transition = RunStateMachine.Decide(queued, RunEvent.CancelRequested(), T0.AddMinutes(1), Policy)!;
+        var transition = RunStateMachine.Decide(queued, new RunEvent.CancelRequested(), T0.AddMinutes(1), Inputs)!;
 
         Assert.Equal(RunStatus.Cancelling, transition.Next.Status);
         Assert.Equal(RunStepKind.Submit, transition.Step.Kind);
@@ -311,23 +310,23 @@ public sealed class RunStateMachineTests
     /// <summary>The events of <paramref name="kind"/> that could reach <paramref name="run"/>, with plausible payloads.</summary>
     private static IEnumerable<RunEvent> Events(RunEventKind kind, RunRecord run) => kind switch
     {
-        RunEventKind.SubmitAttempted => [RunEvent.SubmitAttempted(["select 1"])],
-        RunEventKind.SubmitDeferred => [RunEvent.SubmitDeferred(T0.AddMinutes(46), "ThrottlingException")],
-        RunEventKind.Submitted => [RunEvent.Submitted("s-new")],
-        RunEventKind.SubmitRefused => [RunEvent.SubmitRefused("ValidationException")],
-        RunEventKind.NotSubmittable => [RunEvent.NotSubmittable("invalid SQL")],
-        RunEventKind.StatementNotFound => [RunEvent.StatementNotFound("AccessDeniedException")],
+        RunEventKind.SubmitAttempted => [new RunEvent.SubmitAttempted(["select 1"])],
+        RunEventKind.SubmitDeferred => [new RunEvent.SubmitDeferred(T0.AddMinutes(46), "ThrottlingException")],
+        RunEventKind.Submitted => [new RunEvent.Submitted("s-new")],
+        RunEventKind.SubmitRefused => [new RunEvent.SubmitRefused("ValidationException")],
+        RunEventKind.NotSubmittable => [new RunEvent.NotSubmittable("invalid SQL")],
+        RunEventKind.StatementNotFound => [new RunEvent.StatementNotFound("AccessDeniedException")],
         RunEventKind.Polled => new[] { "FINISHED", "FAILED", "ABORTED", "STARTED" }
-            .Select(status => RunEvent.Polled(Statement(status, id: run.StatementId ?? "s"), run.PollAttempt)),
-        RunEventKind.PollFailed => [RunEvent.PollFailed(run.PollAttempt, "ThrottlingException")],
-        RunEventKind.StatementUnknown => [RunEvent.StatementUnknown(run.StatementId ?? "s", "ResourceNotFoundException")],
-        RunEventKind.CancelRequested => [RunEvent.CancelRequested()],
-        RunEventKind.DeadlinePassed => [RunEvent.DeadlinePassed()],
-        RunEventKind.StepOverdue => [RunEvent.StepOverdue(T0.AddMinutes(44))],
-        RunEventKind.PollRequested => [RunEvent.PollRequested()],
-        RunEventKind.SlotGranted => [RunEvent.SlotGranted(Slot)],
-        RunEventKind.SlotUnavailable => [RunEvent.SlotUnavailable(Slot, null, "150 of 150 in use"), RunEvent.SlotUnavailable(Slot, T0.AddMinutes(46), "ActiveStatementsExceededException")],
-        RunEventKind.RetryAbandoned => [RunEvent.RetryAbandoned("Not retried: mart 'm' is paused.")],
+            .Select(status => new RunEvent.Polled(Statement(status, id: run.StatementId ?? "s"), run.PollAttempt)),
+        RunEventKind.PollFailed => [new RunEvent.PollFailed(run.PollAttempt, "ThrottlingException")],
+        RunEventKind.StatementUnknown => [new RunEvent.StatementUnknown(run.StatementId ?? "s", "ResourceNotFoundException")],
+        RunEventKind.CancelRequested => [new RunEvent.CancelRequested()],
+        RunEventKind.DeadlinePassed => [new RunEvent.DeadlinePassed()],
+        RunEventKind.StepOverdue => [new RunEvent.StepOverdue(T0.AddMinutes(44))],
+        RunEventKind.PollRequested => [new RunEvent.PollRequested()],
+        RunEventKind.SlotGranted => [new RunEvent.SlotGranted(Slot)],
+        RunEventKind.SlotUnavailable => [new RunEvent.SlotUnavailable(Slot, null, "150 of 150 in use"), new RunEvent.SlotUnavailable(Slot, T0.AddMinutes(46), "ActiveStatementsExceededException")],
+        RunEventKind.RetryAbandoned => [new RunEvent.RetryAbandoned("Not retried: mart 'm' is paused.")],
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "an event kind this test does not know: add it"),
     };
 

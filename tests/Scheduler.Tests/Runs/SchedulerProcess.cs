@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Scheduler.Testing;
 
 namespace Scheduler.Tests.Runs;
 
@@ -72,27 +73,15 @@ internal sealed class SchedulerProcess : IDisposable
     }
 
     /// <summary>Waits for a stdout line; fails with the output so far if the process exits or time runs out.</summary>
-    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
-    {
-        var deadline = DateTimeOffset.UtcNow + timeout;
-        while (DateTimeOffset.UtcNow < deadline)
+    public Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout) =>
+        Eventually.FoundAsync(() =>
         {
             var found = _lines.FirstOrDefault(match);
-            if (found is not null)
-            {
-                return found;
-            }
-
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The scheduler process exited ({_process.ExitCode}):\n{Output}");
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"No matching line from the scheduler process within {timeout}:\n{Output}");
-    }
+            // Not InvalidOperationException: Eventually would take that for "not yet" and wait out the timeout.
+            return found is null && _process.HasExited
+                ? throw new Xunit.Sdk.XunitException($"The scheduler process exited ({_process.ExitCode}):\n{Output}")
+                : Task.FromResult(found);
+        }, "the scheduler process prints the line", timeout, TimeSpan.FromMilliseconds(20));
 
     public string Output => string.Join('\n', _lines.TakeLast(80));
 

@@ -2,18 +2,16 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Amazon.Runtime;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Scheduler.Hosting;
 using Scheduler.Runs;
+using Scheduler.Testing;
+using Scheduler.Testing.Hosting;
 using Scheduler.Tests.Alerts;
+using Scheduler.Tests.Emulator;
 using Scheduler.Tests.Runs;
 
 namespace Scheduler.Tests.Security;
@@ -48,29 +46,26 @@ public sealed class SecretRedactionEndToEndTests
         var logs = new ConcurrentQueue<string>();
         await using var app = BuildWithLogs(harness, logs);
         await app.StartAsync();
-        var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/");
-        using var client = new HttpClient { BaseAddress = baseAddress };
+        using var client = new HttpClient { BaseAddress = SchedulerTestHost.BaseAddressOf(app) };
 
         using var trigger = await client.PostAsync("api/marts/load/runs", null);
         var runId = (await trigger.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
-        var run = await WaitForAsync(async () =>
-        {
-            var json = await client.GetFromJsonAsync<JsonElement>($"api/runs/{runId}");
-            return json.GetProperty("status").GetString() == "Failed" ? json : (JsonElement?)null;
-        });
+        var run = await Eventually.ValueAsync(() => client.GetFromJsonAsync<JsonElement>($"api/runs/{runId}"),
+            json => json.GetProperty("status").GetString() == "Failed", "GET /api/runs/{id} shows the run Failed", TimeSpan.FromSeconds(90));
         var alert = await listener.NextAsync(TimeSpan.FromSeconds(60));
         var storage = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        var failedJobs = await WaitForAsync(() => Task.FromResult(storage.FailedCount() > 0 ? storage.FailedJobs(0, 10) : null));
+        var failedJobs = await Eventually.FoundAsync(() => Task.FromResult(storage.FailedCount() > 0 ? storage.FailedJobs(0, 10) : null),
+            "Hangfire lists a failed job", TimeSpan.FromSeconds(90));
 
         // The SQL went to Redshift as written, and the failure is still explained.
         var submitted = Assert.Single(await harness.Emulator.GetStatementsAsync(), s => s.StatementName?.Contains(runId, StringComparison.Ordinal) == true);
         Assert.Contains(Secret, submitted.Sqls[1], StringComparison.Ordinal);
-        Assert.Contains("Statement 2 of 2 failed", run!.Value.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.Contains("credentials 'aws_access_key_id=***;aws_secret_access_key=***;token=***'", run.Value.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Statement 2 of 2 failed", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("credentials 'aws_access_key_id=***;aws_secret_access_key=***;token=***'", run.GetProperty("error").GetString(), StringComparison.Ordinal);
 
         var seen = new Dictionary<string, string>
         {
-            ["GET /api/runs/{id}"] = run.Value.ToString(),
+            ["GET /api/runs/{id}"] = run.ToString(),
             ["GET /api/runs"] = await client.GetStringAsync("api/runs"),
             ["GET /api/marts"] = await client.GetStringAsync("api/marts"),
             ["run page"] = await client.GetStringAsync($"hangfire/marts/runs/{runId}"),
@@ -83,7 +78,7 @@ public sealed class SecretRedactionEndToEndTests
             ["run ledger (error, sub-statements)"] = await ScalarTextAsync(harness.SchedulerConnectionString,
                 "SELECT coalesce(string_agg(coalesce(error, '') || coalesce(sub_statements::text, ''), E'\\n'), '') FROM scheduler.runs"),
         };
-        foreach (var job in failedJobs!)
+        foreach (var job in failedJobs)
         {
             seen[$"Hangfire job {job.Key} page"] = await client.GetStringAsync($"hangfire/jobs/details/{job.Key}");
         }
@@ -102,28 +97,15 @@ public sealed class SecretRedactionEndToEndTests
     }
 
     private static WebApplication BuildWithLogs(RunHarness harness, ConcurrentQueue<string> logs) =>
-        SchedulerApplication.Build(["--urls", "http://127.0.0.1:0", "--contentRoot", harness.SqlRoot], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(harness.Settings);
-            builder.Services.AddSingleton<AWSCredentials>(new BasicAWSCredentials("AKIDTEST", "test-secret"));
-            builder.Logging.ClearProviders();
-            builder.Logging.AddProvider(new CapturingProvider(logs));
-        });
-
-    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe)
-    {
-        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(90);
-        while (true)
-        {
-            if (await probe() is { } found)
+        SchedulerTestHost.At(harness.SqlRoot)
+            .WithSettings(harness.Settings)
+            .WithAwsCredentials(RunningEmulator.AccessKeyId, RunningEmulator.SecretAccessKey)
+            .Configure(builder =>
             {
-                return found;
-            }
-
-            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "The condition did not hold within the deadline.");
-            await Task.Delay(200);
-        }
-    }
+                builder.Logging.ClearProviders();
+                builder.Logging.AddProvider(new CapturingProvider(logs));
+            })
+            .Build();
 
     private static async Task<string> DumpSchemaAsync(string connectionString, string schema)
     {

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Scheduler.Configuration;
 using Scheduler.Marts;
 using Scheduler.Security;
 
@@ -103,17 +105,21 @@ public sealed class SecurityConfigurationTests
     }
 
     [Fact]
-    public void AddSchedulerSecurity_ThrowsNamingTheKey_WhenConfigurationIsInvalid()
+    public void AddSchedulerSecurity_ListsTheProblemNamingTheKeyWithoutThrowing_WhenConfigurationIsInvalid()
     {
-        var services = new ServiceCollection();
+        var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System);
 
-        var ex = Assert.Throws<SchedulerConfigurationException>(() => services.AddSchedulerSecurity(Configuration(new()
+        services.AddSchedulerSecurity(Configuration(new()
         {
             ["Security:Users:alice:PasswordHash"] = s_validHash,
             ["Security:Users:alice:Role"] = "Root",
-        })));
+        }));
+        using var provider = services.BuildServiceProvider();
 
-        Assert.Contains("Security:Users:alice:Role = 'Root'", ex.Message, StringComparison.Ordinal);
+        var problem = Assert.Single(ConfigurationChecks.FindProblems(provider, ConfigurationCheckScope.StartUp));
+        Assert.Equal("Security:Users:alice:Role = 'Root': Admin (may trigger and cancel runs) or Viewer (read-only)", problem.ToString());
+        // Nothing is made from options that failed: the users cannot be read.
+        Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<SchedulerUserDirectory>());
     }
 
     private static IConfiguration Configuration(Dictionary<string, string?> values) =>

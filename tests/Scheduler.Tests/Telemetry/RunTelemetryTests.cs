@@ -1,3 +1,4 @@
+using Scheduler.Testing;
 using Scheduler.Tests.Api;
 using Scheduler.Tests.Runs;
 
@@ -29,22 +30,7 @@ public sealed class RunTelemetryTests
         Assert.NotEqual(Guid.Empty, skipped.RunId);
     }
 
-    private static async Task<string> WaitForMetricsAsync(HttpClient client, string pattern)
-    {
-        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
-        string text;
-        do
-        {
-            text = await client.GetStringAsync("metrics");
-            if (System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
-            {
-                return text;
-            }
-
-            await Task.Delay(300);
-        }
-        while (TimeProvider.System.GetUtcNow() < deadline);
-
-        return text;
-    }
+    private static Task<string> WaitForMetricsAsync(HttpClient client, string pattern) =>
+        Eventually.ValueAsync(() => client.GetStringAsync("metrics"), text => System.Text.RegularExpressions.Regex.IsMatch(text, pattern),
+            $"/metrics matches {pattern}", interval: TimeSpan.FromMilliseconds(300));
 }

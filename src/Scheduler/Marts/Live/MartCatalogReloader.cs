@@ -1,8 +1,8 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using Scheduler.Hosting;
 
 namespace Scheduler.Marts.Live;
 
@@ -22,7 +22,7 @@ public sealed partial class MartCatalogReloader(
     /// <summary>How long after the first event of a burst the reload starts, so one save is one reload.</summary>
     public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(200);
 
-    private readonly Channel<bool> _signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly PassSignal _signal = new();
     private FileSystemWatcher? _watcher;
     private string? _watchedRoot;
 
@@ -52,42 +52,21 @@ public sealed partial class MartCatalogReloader(
     {
         using var configurationChanges = ChangeToken.OnChange(configuration.GetReloadToken, Signal);
         EnsureWatcher(MartConfiguration.ResolveSqlRoot(configuration, MartConfiguration.GetContentRoot(configuration)));
-        while (!stoppingToken.IsCancellationRequested)
+        // The catalog was read at start-up; the rescan re-reads even without an event, as watchers miss some. A failed
+        // reload leaves the last catalog in force.
+        await new BackgroundPass("Reloading the marts", settings.RescanInterval, timeProvider, logger)
         {
-            using (var rescan = new CancellationTokenSource(settings.RescanInterval, timeProvider))
-            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, rescan.Token))
-            {
-                try
-                {
-                    await _signals.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
-                    _signals.Reader.TryRead(out _);
-                    await Task.Delay(Debounce, timeProvider, stoppingToken).ConfigureAwait(false);
-                    _signals.Reader.TryRead(out _);
-                }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // The rescan interval passed without an event: re-read anyway.
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-
-            try
-            {
-                ReloadNow();
-            }
-#pragma warning disable CA1031 // A reload that fails must not stop reloading; the last catalog stays in force.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogReloadFailed(logger, ex);
-            }
-        }
+            FirstPassAtStart = false,
+            Signal = _signal,
+            Debounce = Debounce,
+        }.RunAsync((_, _) =>
+        {
+            ReloadNow();
+            return Task.CompletedTask;
+        }, stoppingToken).ConfigureAwait(false);
     }
 
-    private void Signal() => _signals.Writer.TryWrite(true);
+    private void Signal() => _signal.Wake();
 
     private void EnsureWatcher(string sqlRoot)
     {
@@ -123,9 +102,6 @@ public sealed partial class MartCatalogReloader(
             LogWatcherError(logger, ex.Message);
         }
     }
-
-    [LoggerMessage(EventId = 1710, Level = LogLevel.Error, Message = "Reloading the marts failed; the last ones stay in force")]
-    private static partial void LogReloadFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1711, Level = LogLevel.Warning, Message = "Watching Sql:Root failed ({Error}); changes are still found by the periodic rescan")]
     private static partial void LogWatcherError(ILogger logger, string error);

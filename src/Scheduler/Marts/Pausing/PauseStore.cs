@@ -4,7 +4,7 @@ using Scheduler.Database;
 namespace Scheduler.Marts.Pausing;
 
 /// <summary>
-/// Pauses and resumes, kept in PostgreSQL (<c>&lt;Runs:Schema&gt;.mart_pauses</c>) so they hold across restarts,
+/// Pauses and resumes, kept in PostgreSQL (<c>&lt;Database:Schema&gt;.mart_pauses</c>) so they hold across restarts,
 /// reloads and instances. Every read goes to the database: a pause set on one instance applies on all at once.
 /// </summary>
 public sealed class PauseStore(SchedulerDatabase database, TimeProvider timeProvider)

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Scheduler.Database;
+using Scheduler.Hosting;
 using Scheduler.Marts.Live;
 using Scheduler.Runs;
 
@@ -21,7 +23,7 @@ public sealed partial class MartScheduleSync(
     LiveMartCatalog catalog,
     IRecurringJobManager recurringJobs,
     JobStorage storage,
-    [FromKeyedServices(RunLedger.DataSourceKey)] NpgsqlDataSource dataSource,
+    [FromKeyedServices(DatabaseServiceCollectionExtensions.DataSourceKey)] NpgsqlDataSource dataSource,
     MartReloadSettings settings,
     TimeProvider timeProvider,
     ILogger<MartScheduleSync> logger) : BackgroundService
@@ -32,7 +34,7 @@ public sealed partial class MartScheduleSync(
     // Any constant works; it only has to differ from other advisory locks on the database (those use hashtext of a name).
     private const long LockKey = 0x5343_4845_4455_4C45; // "SCHEDULE"
 
-    private readonly SemaphoreSlim _changed = new(0, 1);
+    private readonly PassSignal _changed = new();
 
     // Recurring jobs seen with Ignorable misfire handling (checked once per job and process: jobs written before the
     // catch-up existed were Relaxed, which would fire a missed slot as "now").
@@ -57,13 +59,6 @@ public sealed partial class MartScheduleSync(
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    public override void Dispose()
-    {
-        _changed.Dispose();
-        base.Dispose();
-    }
-
     /// <summary>Adds, updates and removes the marts' recurring jobs, holding the instances' advisory lock.</summary>
     public async Task SyncAsync(CancellationToken cancellationToken)
     {
@@ -81,53 +76,16 @@ public sealed partial class MartScheduleSync(
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // The rescan compares even without a change: another instance may have written an older view.
+        new BackgroundPass("Syncing the marts' recurring jobs", settings.RescanInterval, timeProvider, logger)
         {
-            try
-            {
-                await WaitForChangeOrRescanAsync(stoppingToken).ConfigureAwait(false);
-                await SyncAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // PostgreSQL away for a moment must not end syncing; the next round retries.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogSyncFailed(logger, ex);
-            }
-        }
-    }
+            FirstPassAtStart = false, // StartAsync has just synced
+            Signal = _changed,
+        }.RunAsync((_, cancellationToken) => SyncAsync(cancellationToken), stoppingToken);
 
-    private async Task WaitForChangeOrRescanAsync(CancellationToken stoppingToken)
-    {
-        using var rescan = new CancellationTokenSource(settings.RescanInterval, timeProvider);
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, rescan.Token);
-        try
-        {
-            await _changed.WaitAsync(wait.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-        {
-            // The rescan interval passed: compare anyway (another instance may have written an older view).
-        }
-    }
-
-    private void OnChanged(object? sender, MartCatalogSnapshot snapshot)
-    {
-        try
-        {
-            _changed.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A sync is already due; it reads the newest catalog.
-        }
-    }
+    // A sync that is already due reads the newest catalog: wakes coalesce.
+    private void OnChanged(object? sender, MartCatalogSnapshot snapshot) => _changed.Wake();
 
     private void Sync(IReadOnlyList<MartDefinition> marts)
     {
@@ -193,7 +151,4 @@ public sealed partial class MartScheduleSync(
 
     [LoggerMessage(EventId = 1601, Level = LogLevel.Information, Message = "Recurring job {JobId} removed: its mart is gone, disabled or manual-only")]
     private static partial void LogRemoved(ILogger logger, string jobId);
-
-    [LoggerMessage(EventId = 1602, Level = LogLevel.Warning, Message = "Syncing the marts' recurring jobs failed; retrying at the next rescan")]
-    private static partial void LogSyncFailed(ILogger logger, Exception exception);
 }

@@ -7,6 +7,12 @@ namespace Scheduler.Redshift.Limits;
 /// </summary>
 public sealed class RedshiftBudgetOptions
 {
+    /// <summary>The default of <see cref="DescribeStatement"/> (and of the old <c>Watching:DescribeCallsPerSecond</c>).</summary>
+    public const int DefaultDescribeStatement = 80;
+
+    /// <summary>The default of <see cref="ClaimBatch"/> (and of the old <c>Watching:BudgetClaimBatch</c>).</summary>
+    public const int DefaultClaimBatch = 20;
+
     /// <summary>ExecuteStatement and BatchExecuteStatement together (<c>Redshift:Budget:Submit</c>).</summary>
     /// <value>The default value is 25.</value>
     public int Submit { get; set; } = 25;

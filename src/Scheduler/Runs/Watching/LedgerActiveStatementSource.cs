@@ -4,7 +4,7 @@ namespace Scheduler.Runs.Watching;
 /// The watcher's view of the run ledger: every active run with a checkpointed statement id, and how long the mart's
 /// recent successful runs took (the median of the last five), which ranks statements when the budget is short.
 /// </summary>
-internal sealed class LedgerActiveStatementSource(RunLedger ledger) : IActiveStatementSource
+internal sealed class LedgerActiveStatementSource(RunSweepQueries ledger) : IActiveStatementSource
 {
     public async Task<IReadOnlyCollection<ActiveStatement>> GetActiveStatementsAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scheduler.Hosting;
 using Scheduler.Redshift;
 using Scheduler.Redshift.Model;
 
@@ -341,9 +342,7 @@ public sealed partial class RunWatcher : BackgroundService
                 failures = ++watch.Failures;
             }
 
-            var backoff = TimeSpan.FromTicks(Math.Min(
-                _options.ErrorBackoff.Ticks * (1L << Math.Min(failures - 1, 16)),
-                TimeSpan.FromMinutes(1).Ticks));
+            var backoff = new Backoff(_options.ErrorBackoff, 2, TimeSpan.FromMinutes(1)).Delay(failures - 1);
             Log.PollFailed(_logger, statement.StatementId, statement.RunId, failures, backoff, ex);
             _ = RequeueAfterAsync(watch, backoff, cancellationToken);
         }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Scheduler.Configuration;
 using Scheduler.Redshift;
 using Scheduler.Redshift.Limits;
 
@@ -23,22 +24,11 @@ public static class WatchingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<WatchingOptions>().Bind(configuration.GetSection(WatchingOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WatchingOptions>, WatchingOptionsValidator>());
+        services.AddValidatedOptions<WatchingOptions, WatchingOptionsValidator>().Bind(configuration.GetSection(WatchingOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
-        // Watching:DescribeCallsPerSecond and Watching:BudgetClaimBatch are the old names of Redshift:Budget:DescribeStatement
-        // and Redshift:Budget:ClaimBatch: used when the new keys are absent.
-        // Read from configuration, not IOptions<WatchingOptions>: a bad Watching value must be reported once, by its own
-        // validator, not again as a failure of these options.
-        var watching = configuration.GetSection(WatchingOptions.SectionName);
-        services.AddOptions<RedshiftLimitsOptions>().PostConfigure(limits =>
-        {
-            limits.Budget.DescribeStatement ??= OldKey(watching, nameof(WatchingOptions.DescribeCallsPerSecond)) ?? 80;
-            limits.Budget.ClaimBatch ??= OldKey(watching, nameof(WatchingOptions.BudgetClaimBatch)) ?? 20;
-        });
-        services.TryAddSingleton<PostgresCallBudget>();
+        // The call budgets (and the old Watching:* names of two of them) belong to Redshift's limits.
+        services.AddRedshiftLimits(configuration);
         services.TryAddSingleton<IDescribeCallBudget>(sp => new DescribeBudget(sp.GetRequiredService<PostgresCallBudget>()));
-        services.TryAddSingleton<IRedshiftCallBudget>(sp => sp.GetRequiredService<PostgresCallBudget>());
 
         // The ledger and the lifecycle; tests may register their own first.
         services.TryAddSingleton<IActiveStatementSource, LedgerActiveStatementSource>();
@@ -49,9 +39,6 @@ public static class WatchingServiceCollectionExtensions
             : new DisabledWatcher());
         return services;
     }
-
-    private static int? OldKey(IConfiguration section, string key) =>
-        int.TryParse(section[key], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
 
     /// <summary>Stands in for the watcher on an instance that runs without it (the poll jobs still follow every run).</summary>
     private sealed class DisabledWatcher : Microsoft.Extensions.Hosting.IHostedService

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Scheduler.Database;
 using Scheduler.Redshift.Limits;
+using Scheduler.Testing;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.Tests.Redshift.Limits;
@@ -166,15 +167,9 @@ public sealed class PostgresCallBucketTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> state)
-    {
-        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(60);
-        while (!condition())
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "The condition did not hold within the deadline: " + state());
-            await Task.Delay(5);
-        }
-    }
+    // The fake clock moves in 5 ms steps inside the conditions: look often so the test does not crawl.
+    private static Task WaitUntilAsync(Func<bool> condition, Func<string> state) =>
+        Eventually.HoldsAsync(condition, "the due grants land", interval: TimeSpan.FromMilliseconds(5), lastSeen: state);
 
     private static async Task<SchedulerDatabase> MigratedAsync(string connectionString)
     {

@@ -1,15 +1,15 @@
-using Amazon.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Scheduler.Hosting;
 using Scheduler.Runs;
 using Scheduler.Runs.Watching;
+using Scheduler.Testing;
+using Scheduler.Testing.Hosting;
 using Scheduler.Testing.Postgres;
 using Scheduler.Tests.Emulator;
 
 namespace Scheduler.Tests.Runs.Watching;
 
-/// <summary>The fast path inside the real service: ledger, submit job, watcher, RunProgress, emulator over HTTP.</summary>
+/// <summary>The fast path inside the real service: ledger, submit job, watcher, lifecycle, emulator over HTTP.</summary>
 public sealed class RunWatcherIntegrationTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("scheduler-watch-").FullName;
@@ -23,36 +23,27 @@ public sealed class RunWatcherIntegrationTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private async Task<WebApplication> StartServiceAsync(RunningEmulator emulator, string database)
-    {
-        var app = SchedulerApplication.Build(
-            [
-                "--urls", "http://127.0.0.1:0", "--contentRoot", _directory,
-                $"--ConnectionStrings:Scheduler={database}",
-                $"--Redshift:ServiceUrl={emulator.BaseAddress.ToString().TrimEnd('/')}", "--Redshift:Region=us-east-1",
-                "--Redshift:WorkgroupName=wg", "--Redshift:Database=dev",
-                "--Marts:quick:SqlFile=quick.sql", "--Marts:broken:SqlFile=broken.sql",
+    private Task<WebApplication> StartServiceAsync(RunningEmulator emulator, string database) =>
+        SchedulerTestHost.At(_directory)
+            .WithDatabase(database)
+            .WithRedshift(emulator.BaseAddress.ToString(), "wg")
+            .WithAwsCredentials(RunningEmulator.AccessKeyId, RunningEmulator.SecretAccessKey)
+            .WithSettings(new Dictionary<string, string?>
+            {
+                ["Redshift:Region"] = "us-east-1",
+                ["Marts:quick:SqlFile"] = "quick.sql",
+                ["Marts:broken:SqlFile"] = "broken.sql",
                 // The backstop would poll only after 5 minutes and without long polling: any faster finish is the watcher's.
-                "--Marts:quick:Poll:InitialInterval=00:05:00", "--Marts:quick:Poll:MaxInterval=00:05:00",
-                "--Marts:broken:Poll:InitialInterval=00:05:00", "--Marts:broken:Poll:MaxInterval=00:05:00",
-            ],
-            builder => builder.Services.AddSingleton<AWSCredentials>(new BasicAWSCredentials("AKIDTEST", "test-secret")));
-        await app.StartAsync();
-        return app;
-    }
+                ["Marts:quick:Poll:InitialInterval"] = "00:05:00",
+                ["Marts:quick:Poll:MaxInterval"] = "00:05:00",
+                ["Marts:broken:Poll:InitialInterval"] = "00:05:00",
+                ["Marts:broken:Poll:MaxInterval"] = "00:05:00",
+            })
+            .StartAsync();
 
-    private static async Task<RunRecord> WaitForAsync(IRunLedger ledger, Guid runId, RunStatus status)
-    {
-        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(60);
-        RunRecord? run;
-        while ((run = await ledger.GetAsync(runId, CancellationToken.None)) is null || run.Status != status)
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"The run is still {run?.Status} after 60 s.");
-            await Task.Delay(100);
-        }
-
-        return run;
-    }
+    private static async Task<RunRecord> WaitForAsync(IRunQueries ledger, Guid runId, RunStatus status) =>
+        (await Eventually.ValueAsync(() => ledger.GetAsync(runId, CancellationToken.None), run => run?.Status == status,
+            $"the run is {status}", describe: run => run?.Status.ToString()))!;
 
     [Fact]
     public async Task Watcher_HandsAFailedRunToAPollJobAtOnce_SoItAlsoShowsInHangfiresFailedList()
@@ -64,18 +55,13 @@ public sealed class RunWatcherIntegrationTests : IDisposable
         try
         {
             var started = await app.Services.GetRequiredService<IRunTrigger>().TriggerAsync("broken", RunTrigger.Manual, CancellationToken.None);
-            var run = await WaitForAsync(app.Services.GetRequiredService<IRunLedger>(), started.Run!.RunId, RunStatus.Failed);
+            var run = await WaitForAsync(app.Services.GetRequiredService<IRunQueries>(), started.Run!.RunId, RunStatus.Failed);
 
             Assert.Contains("no_such_table", run.Error, StringComparison.Ordinal);
             // Before the backstop's first poll was even due: the watcher saw FAILED and handed the run to a poll job at once.
             Assert.True(run.CompletedAt < run.SubmittedAt + TimeSpan.FromMinutes(5), $"completed {run.CompletedAt:O}, submitted {run.SubmittedAt:O}");
             var monitor = app.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
-            var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(30);
-            while (monitor.FailedCount() == 0)
-            {
-                Assert.True(TimeProvider.System.GetUtcNow() < deadline, "No job in Hangfire's Failed list.");
-                await Task.Delay(100);
-            }
+            await Eventually.HoldsAsync(() => monitor.FailedCount() > 0, "a job is in Hangfire's Failed list");
 
             var failed = Assert.Single(monitor.FailedJobs(0, 10)).Value;
             Assert.Contains("no_such_table", failed.ExceptionMessage, StringComparison.Ordinal);
@@ -97,7 +83,7 @@ public sealed class RunWatcherIntegrationTests : IDisposable
         {
             var started = await app.Services.GetRequiredService<IRunTrigger>().TriggerAsync("quick", RunTrigger.Manual, CancellationToken.None);
             Assert.Equal(TriggerOutcome.Started, started.Outcome);
-            var run = await WaitForAsync(app.Services.GetRequiredService<IRunLedger>(), started.Run!.RunId, RunStatus.Succeeded);
+            var run = await WaitForAsync(app.Services.GetRequiredService<IRunQueries>(), started.Run!.RunId, RunStatus.Succeeded);
 
             Assert.NotNull(run.StatementFinishedAt);
             Assert.True(run.CompletedAt < run.SubmittedAt + TimeSpan.FromMinutes(5), $"completed {run.CompletedAt:O}, submitted {run.SubmittedAt:O}");

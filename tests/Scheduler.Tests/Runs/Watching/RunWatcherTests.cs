@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Runs.Watching;
+using Scheduler.Testing;
 
 namespace Scheduler.Tests.Runs.Watching;
 
@@ -108,13 +110,6 @@ public sealed class RunWatcherTests
         Assert.Equal("FINISHED", harness.Recorder.Recorded[overdue.StatementId].Response.Status);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = TimeProvider.System.GetUtcNow() + Deadline;
-        while (!condition())
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "The condition did not hold within the deadline.");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, [CallerArgumentExpression(nameof(condition))] string what = "") =>
+        Eventually.HoldsAsync(condition, what, Deadline, TimeSpan.FromMilliseconds(50));
 }

@@ -1,7 +1,11 @@
 namespace Scheduler.Runs;
 
-/// <summary>Reads the run ledger: one row per run, kept after Hangfire has expired the run's jobs.</summary>
-public interface IRunLedger
+/// <summary>
+/// Reads the run ledger for the pages, the API and whoever looks at one run (jobs, the retrier, the dependency
+/// propagator): one row per run, kept after Hangfire has expired the run's jobs. The background sweeps read through
+/// <see cref="RunSweepQueries"/>; only <see cref="RunLifecycle"/> writes (<see cref="RunStore"/>).
+/// </summary>
+public interface IRunQueries
 {
     /// <summary>The run with this id (with its sub-statements), or null.</summary>
     Task<RunRecord?> GetAsync(Guid runId, CancellationToken cancellationToken);
@@ -24,4 +28,10 @@ public interface IRunLedger
 
     /// <summary>The runs started (or skipped) because of this one: those naming it in <c>upstreamRunIds</c>, oldest first.</summary>
     Task<IReadOnlyList<RunSummary>> ListDownstreamOfAsync(Guid runId, CancellationToken cancellationToken);
+
+    /// <summary>The run a trigger key reserved (e.g. <c>retry:&lt;run id&gt;</c>, the retry of a run), or null.</summary>
+    Task<RunRecord?> GetByTriggerKeyAsync(string triggerKey, CancellationToken cancellationToken);
+
+    /// <summary>The runs of <paramref name="runIds"/> that still exist (retention purges old ones), without their SQL, by id.</summary>
+    Task<IReadOnlyDictionary<Guid, RunSummary>> GetSummariesAsync(IReadOnlyCollection<Guid> runIds, CancellationToken cancellationToken);
 }
