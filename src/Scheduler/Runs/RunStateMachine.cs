@@ -327,7 +327,7 @@ internal static class RunStateMachine
         {
             Status = status,
             // What is stored is what every page, alert and log shows: never a credential from the SQL or its error.
-            Error = SecretRedactor.Redact(error),
+            Error = SecretRedactor.Redact(error, run.Parameters),
             CompletedAt = now,
             NextPollAt = null,
             SubmitLeaseUntil = null,
@@ -359,7 +359,7 @@ internal static class RunStateMachine
                 sub.Status ?? "UNKNOWN",
                 sub.Duration is { } d ? (long)d.TotalMilliseconds : null,
                 sub.ResultRows,
-                SecretRedactor.Redact(sub.Error)));
+                SecretRedactor.Redact(sub.Error, run.Parameters)));
         }
 
         return list;
