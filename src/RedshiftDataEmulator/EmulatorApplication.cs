@@ -83,6 +83,7 @@ public static class EmulatorApplication
         services.AddHostedService<EmulatorLifecycle>();
 
         var app = builder.Build();
+        app.UseLoopbackHostCheck();
         app.UseAdminAccess();
         app.MapPost("/", DataApiEndpoint.HandleAsync);
         app.MapAdminEndpoints();

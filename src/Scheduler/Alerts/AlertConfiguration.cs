@@ -41,7 +41,7 @@ public static class AlertConfiguration
             foreach (var key in mart.GetSection("Alerts").GetChildren().Select(c => c.Key)
                          .Where(k => !string.Equals(k, "WebhookUrl", StringComparison.OrdinalIgnoreCase)))
             {
-                problems.Add(new($"Marts:{mart.Key}:Alerts:{key}", mart[$"Alerts:{key}"], "a known mart alert key (WebhookUrl)"));
+                problems.Add(new($"Marts:{mart.Key}:Alerts:{key}", Configuration.SecretValues.NotShown, "a known mart alert key (WebhookUrl)"));
             }
         }
 

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Scheduler.Audit;
 using Scheduler.Backfills;
 using Scheduler.Marts.Live;
 using Scheduler.Marts.Pausing;
@@ -49,7 +50,8 @@ public static class ApiEndpoints
             .AddEndpointFilter<SameOriginFilter>();
         api.MapPost("/marts/{name}/pause", PauseMartAsync)
             .WithName("PauseMart")
-            .WithSummary("Pauses the mart's scheduled runs (Admin); manual runs stay possible.")
+            .WithSummary("Pauses the mart's scheduled runs (Admin); manual runs stay possible. Optional body {\"reason\": \"…\"}.")
+            .Accepts<PauseRequest>(isOptional: true, "application/json")
             .Produces<PauseSummary>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
@@ -67,7 +69,8 @@ public static class ApiEndpoints
             .Produces<PauseSummary>();
         api.MapPost("/pause", PauseAllAsync)
             .WithName("PauseAll")
-            .WithSummary("Global pause (Admin): no new run is sent; runs already in Redshift are followed to their end.")
+            .WithSummary("Global pause (Admin): no new run is sent; runs already in Redshift are followed to their end. Optional body {\"reason\": \"…\"}.")
+            .Accepts<PauseRequest>(isOptional: true, "application/json")
             .Produces<PauseSummary>()
             .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
             .AddEndpointFilter<SameOriginFilter>();
@@ -96,6 +99,7 @@ public static class ApiEndpoints
             .RequireAuthorization(SchedulerAuthentication.AdminPolicy)
             .AddEndpointFilter<SameOriginFilter>();
         api.MapBackfillApi();
+        api.MapAuditApi();
         return api;
     }
 
@@ -117,8 +121,10 @@ public static class ApiEndpoints
             return UnknownMart(name);
         }
 
-        var pause = await pauses.PauseMartAsync(name, http.User.Identity?.Name, cancellationToken).ConfigureAwait(false);
-        return Results.Json(new PauseSummary(name, true, pause.PausedAt, pause.PausedBy), RunJson.Options);
+        var reason = await PauseRequest.ReadReasonAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        var pause = await pauses.PauseMartAsync(name, http.User.Identity?.Name, reason, cancellationToken).ConfigureAwait(false);
+        PauseRequest.LogPaused(http, name, pause);
+        return Results.Json(new PauseSummary(name, true, pause.PausedAt, pause.PausedBy) { Reason = pause.Reason }, RunJson.Options);
     }
 
     private static async Task<IResult> ResumeMartAsync(string name, LiveMartCatalog catalog, PauseStore pauses, CancellationToken cancellationToken)
@@ -135,13 +141,15 @@ public static class ApiEndpoints
     private static async Task<IResult> GetPauseAsync(PauseStore pauses, CancellationToken cancellationToken)
     {
         var global = (await pauses.GetAsync(cancellationToken).ConfigureAwait(false)).Global;
-        return Results.Json(new PauseSummary(null, global is not null, global?.PausedAt, global?.PausedBy), RunJson.Options);
+        return Results.Json(new PauseSummary(null, global is not null, global?.PausedAt, global?.PausedBy) { Reason = global?.Reason }, RunJson.Options);
     }
 
     private static async Task<IResult> PauseAllAsync(PauseStore pauses, HttpContext http, CancellationToken cancellationToken)
     {
-        var pause = await pauses.PauseAllAsync(http.User.Identity?.Name, cancellationToken).ConfigureAwait(false);
-        return Results.Json(new PauseSummary(null, true, pause.PausedAt, pause.PausedBy), RunJson.Options);
+        var reason = await PauseRequest.ReadReasonAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        var pause = await pauses.PauseAllAsync(http.User.Identity?.Name, reason, cancellationToken).ConfigureAwait(false);
+        PauseRequest.LogPaused(http, null, pause);
+        return Results.Json(new PauseSummary(null, true, pause.PausedAt, pause.PausedBy) { Reason = pause.Reason }, RunJson.Options);
     }
 
     private static async Task<IResult> ResumeAllAsync(PauseStore pauses, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Scheduler.Marts;
 using Scheduler.Marts.Scheduling;
+using Scheduler.Sql;
 
 namespace Scheduler.Backfills;
 
@@ -20,7 +21,7 @@ public static class BackfillJson
             ["maxConcurrent"] = backfill.MaxConcurrent,
             ["rerun"] = backfill.Rerun,
             ["downstream"] = backfill.Downstream,
-            ["parameters"] = backfill.Parameters,
+            ["parameters"] = SecretNames.Hide(backfill.Parameters),
             ["status"] = backfill.Status,
             ["createdAt"] = backfill.CreatedAt,
             ["createdBy"] = backfill.CreatedBy,

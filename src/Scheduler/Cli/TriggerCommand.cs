@@ -1,3 +1,4 @@
+using Scheduler.Audit;
 using Scheduler.Hosting;
 using Scheduler.Marts;
 using Scheduler.Runs;
@@ -42,6 +43,13 @@ internal static class TriggerCommand
             await app.Services.GetRequiredService<Scheduler.Database.SchedulerDatabase>().MigrateAsync(context.CancellationToken).ConfigureAwait(false);
             var result = await app.Services.GetRequiredService<IRunTrigger>()
                 .TriggerAsync(martName, RunTrigger.Manual, context.CancellationToken).ConfigureAwait(false);
+            // The command line is an operator at the machine: recorded under the operating-system user.
+            await app.Services.GetRequiredService<AuditStore>().RecordAsync(new AuditEntry(
+                app.Services.GetRequiredService<TimeProvider>().GetUtcNow(), Environment.UserName, "cli", "run.start", $"mart/{martName}", martName,
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["via"] = "cli" }, null,
+                result.Outcome == TriggerOutcome.Started ? AuditEntry.Accepted : AuditEntry.Refused,
+                result.Outcome switch { TriggerOutcome.Started => 0, TriggerOutcome.Skipped => ExitSkipped, TriggerOutcome.Refused => ExitRefused, _ => CommandLine.ExitInvalid }),
+                context.CancellationToken).ConfigureAwait(false);
             switch (result.Outcome)
             {
                 case TriggerOutcome.Started:

@@ -37,6 +37,10 @@ public static class MartsDashboard
             {
                 Active = page.RequestPath.StartsWith("/marts", StringComparison.OrdinalIgnoreCase),
             });
+            NavigationMenu.Items.Add(page => new MenuItem("Audit", page.Url.To("/audit"))
+            {
+                Active = page.RequestPath.StartsWith("/audit", StringComparison.OrdinalIgnoreCase),
+            });
             s_registered = true;
         }
     }
@@ -59,6 +63,7 @@ public static class MartsDashboard
         routes.Add($"/marts/{MartPattern}/backfills/start", new DashboardCommandDispatcher(BackfillCommands.ReadOnlyMessage, BackfillCommands.StartAsync));
         routes.Add($"/marts/backfills/{BackfillIdPattern}", new AsyncPageDispatcher<BackfillPage.Model>(LoadBackfillAsync, model => new BackfillPage(model), "Unknown backfill"));
         routes.Add($"/marts/backfills/{BackfillIdPattern}/cancel", new DashboardCommandDispatcher(BackfillCommands.ReadOnlyMessage, BackfillCommands.CancelAsync));
+        routes.Add("/audit", new AsyncPageDispatcher<Audit.AuditPage.Model>(Audit.AuditPage.LoadAsync, model => new Audit.AuditPage(model), "Audit"));
         // '_' cannot start a mart name, so these never shadow a mart's routes.
         routes.Add("/marts/_all/pause", new DashboardCommandDispatcher(PauseCommands.ReadOnlyMessage, PauseCommands.PauseAllAsync));
         routes.Add("/marts/_all/resume", new DashboardCommandDispatcher(PauseCommands.ReadOnlyMessage, PauseCommands.ResumeAllAsync));

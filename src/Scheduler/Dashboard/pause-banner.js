@@ -14,7 +14,7 @@
         banner.className = 'alert alert-warning global-pause global-pause-banner';
         banner.setAttribute('role', 'alert');
         var since = pause.pausedAt ? ' since ' + pause.pausedAt.replace('T', ' ').replace(/\..*$/, '').replace(/Z$|\+00:00$/, '') + ' UTC' : '';
-        var by = pause.pausedBy ? ' by ' + pause.pausedBy : '';
+        var by = (pause.pausedBy ? ' by ' + pause.pausedBy : '') + (pause.reason ? ' (' + pause.reason + ')' : '');
         banner.appendChild(document.createElement('strong')).textContent = 'Paused: ';
         banner.appendChild(document.createTextNode('no new run of any mart starts' + since + by + '. Runs already in Redshift continue. '));
         var link = banner.appendChild(document.createElement('a'));

@@ -182,5 +182,24 @@ internal static class SchedulerMigrations
             updated_at timestamptz NOT NULL
         );
         """,
+        // 9: the audit log: one row per state-changing request or command, accepted or refused, kept for
+        // Audit:Retention. A pause keeps its reason.
+        $"""
+        CREATE TABLE IF NOT EXISTS {schema}.audit_log (
+            audit_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at timestamptz NOT NULL,
+            user_name text NOT NULL,
+            role text NOT NULL,
+            action text NOT NULL,
+            target text,
+            mart text,
+            parameters jsonb,
+            remote_address text,
+            outcome text NOT NULL CHECK (outcome IN ('accepted', 'refused')),
+            status integer NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS audit_log_at ON {schema}.audit_log (at DESC, audit_id DESC);
+        ALTER TABLE {schema}.mart_pauses ADD COLUMN IF NOT EXISTS reason text;
+        """,
     ];
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scheduler.Alerts;
 using Scheduler.Api;
+using Scheduler.Audit;
 using Scheduler.Backfills;
 using Scheduler.Configuration;
 using Scheduler.Database;
@@ -73,6 +74,8 @@ public static class SchedulerApplication
         services.AddSingleton<ReadinessHealthCheck>();
         services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("postgres", tags: ["ready"]);
         services.AddSchedulerSecurity(configuration);
+        // After security: its start-up filter refuses non-local requests in loopback mode before anything is recorded.
+        services.AddAudit(configuration);
         services.AddSchedulerAlerts(configuration);
         services.AddSchedulerTelemetry();
         services.AddSchedulerDashboard();

@@ -28,7 +28,8 @@ public static partial class MartConfiguration
         {
             if (!s_martKeys.Contains(child) && !IsListOrParameterKey(child))
             {
-                problems.Add(new($"{prefix}:{child}", section[child], $"a known mart key ({string.Join(", ", s_martKeys.Where(k => k is not "Poll" and not "Redshift" and not "Alerts" and not "Retry"))})"));
+                // An unknown key may be a mistyped secret (a webhook URL, a password): its value is never echoed.
+                problems.Add(new($"{prefix}:{child}", Configuration.SecretValues.NotShown, $"a known mart key ({string.Join(", ", s_martKeys.Where(k => k is not "Poll" and not "Redshift" and not "Alerts" and not "Retry"))})"));
             }
         }
 
@@ -59,21 +60,21 @@ public static partial class MartConfiguration
             var realPath = sqlRootOk ? PathContainment.ResolveLinks(sqlPath) : sqlPath;
             if (!PathContainment.IsInside(sqlPath, sqlRoot))
             {
-                problems.Add(new($"{prefix}:SqlFile", sqlFile, $"a file inside Sql:Root '{sqlRoot}' (it resolves to '{sqlPath}')"));
+                problems.Add(new($"{prefix}:SqlFile", sqlFile, "a file inside Sql:Root (this path leads out of it)"));
             }
             else if (sqlRootOk && !File.Exists(sqlPath))
             {
-                problems.Add(new($"{prefix}:SqlFile", sqlFile, $"an existing file (not found at '{sqlPath}')"));
+                problems.Add(new($"{prefix}:SqlFile", sqlFile, "an existing file under Sql:Root (not found)"));
             }
             else if (sqlRootOk && realPath is null)
             {
-                problems.Add(new($"{prefix}:SqlFile", sqlFile, $"a file reached without a loop of symbolic links ('{sqlPath}')"));
+                problems.Add(new($"{prefix}:SqlFile", sqlFile, "a file reached without a loop of symbolic links"));
             }
             else if (sqlRootOk && !PathContainment.IsInside(realPath!, roots.RealRoot))
             {
                 // Following links must not leave Sql:Root: a link inside it may not point at, say, /etc.
                 problems.Add(new($"{prefix}:SqlFile", sqlFile,
-                    $"a file inside Sql:Root '{roots.RealRoot}' once symbolic links are followed ('{sqlPath}' leads to '{realPath}')"));
+                    "a file inside Sql:Root once symbolic links are followed (a link on its path points out of Sql:Root)"));
             }
             else if (sqlRootOk)
             {
@@ -82,7 +83,7 @@ public static partial class MartConfiguration
                 {
                     try
                     {
-                        statements = MartSqlLoader.Split(name, sqlPath, File.ReadAllText(sqlPath));
+                        statements = MartSqlLoader.Split(name, shownSqlFile!, File.ReadAllText(sqlPath));
                     }
                     catch (MartSqlException ex)
                     {
@@ -90,7 +91,7 @@ public static partial class MartConfiguration
                     }
                     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                     {
-                        problems.Add(new($"{prefix}:SqlFile", sqlFile, $"a readable file: {ex.Message}"));
+                        problems.Add(new($"{prefix}:SqlFile", sqlFile, $"a readable file ({ex.GetType().Name})"));
                     }
                 }
             }
@@ -162,6 +163,7 @@ public static partial class MartConfiguration
 
         var definition = new MartDefinition(name, shownSqlFile!, sqlPath, cron, timeZone, timeout!.Value, initial!.Value, max!.Value, enabled, target!)
         {
+            SqlRoot = roots.RealRoot,
             DefinitionFile = file?.RelativePath,
             AlertWebhookUrl = webhook,
             Parameters = parameters,

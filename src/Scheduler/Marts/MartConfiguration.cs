@@ -114,7 +114,7 @@ public static partial class MartConfiguration
         var sqlRootOk = Directory.Exists(sqlRoot);
         if (!sqlRootOk)
         {
-            globalProblems.Add(new("Sql:Root", configuration["Sql:Root"] ?? DefaultSqlRoot, $"an existing folder (resolved to '{sqlRoot}')"));
+            globalProblems.Add(new("Sql:Root", configuration["Sql:Root"] ?? DefaultSqlRoot, "an existing folder (relative paths are relative to the content root)"));
         }
 
         var roots = new SqlRoots(sqlRoot, sqlRootOk ? PathContainment.ResolveLinks(sqlRoot) ?? sqlRoot : sqlRoot, sqlRootOk);

@@ -23,6 +23,12 @@ public sealed record MartDefinition(
     bool Enabled,
     RedshiftTarget Target)
 {
+    /// <summary>
+    /// The folder <see cref="SqlPath"/> must stay in when it is read again at submit time (<c>Sql:Root</c> with its
+    /// links resolved); by default the SQL file's own folder.
+    /// </summary>
+    public string SqlRoot { get; init; } = Path.GetDirectoryName(SqlPath) ?? SqlPath;
+
     /// <summary>The definition file (relative to <c>Sql:Root</c>) this mart comes from; null when it is in configuration.</summary>
     public string? DefinitionFile { get; init; }
 
@@ -56,7 +62,7 @@ public sealed record MartDefinition(
     /// </summary>
     public bool Equals(MartDefinition? other) =>
         other is not null
-        && Name == other.Name && SqlFile == other.SqlFile && SqlPath == other.SqlPath && Cron == other.Cron
+        && Name == other.Name && SqlFile == other.SqlFile && SqlPath == other.SqlPath && SqlRoot == other.SqlRoot && Cron == other.Cron
         && TimeZone.Equals(other.TimeZone) && Timeout == other.Timeout && PollInitialInterval == other.PollInitialInterval
         && PollMaxInterval == other.PollMaxInterval && Enabled == other.Enabled && Target == other.Target
         && DefinitionFile == other.DefinitionFile && AlertWebhookUrl == other.AlertWebhookUrl

@@ -1,4 +1,5 @@
 using System.Text;
+using Scheduler.Marts.Definitions;
 using Scheduler.Sql;
 
 namespace Scheduler.Marts;
@@ -16,26 +17,66 @@ public sealed class MartSqlLoader
     /// <summary>The largest statement the Data API accepts: 100 KB, counted in UTF-8 bytes.</summary>
     public const int MaxStatementBytes = 100 * 1024;
 
-    /// <summary>Loads and splits the mart's SQL file.</summary>
+    /// <summary>
+    /// Loads and splits the mart's SQL file. The file is read again (it may have changed since start-up), but only
+    /// through a path that stays inside <see cref="MartDefinition.SqlRoot"/> once links are followed: a SQL file swapped
+    /// for a symbolic link to, say, <c>/etc/passwd</c> after validation is refused, not sent to Redshift.
+    /// </summary>
     /// <param name="mart">The mart.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The statements, between 1 and <see cref="MaxStatements"/>.</returns>
-    /// <exception cref="MartSqlException">The file is missing or unreadable, its SQL is invalid, or it breaks a limit.</exception>
+    /// <exception cref="MartSqlException">
+    /// The file is missing, unreadable or leads out of the root, its SQL is invalid, or it breaks a limit.
+    /// </exception>
     public async Task<IReadOnlyList<string>> LoadAsync(MartDefinition mart, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mart);
+        var root = PathContainment.ResolveLinks(mart.SqlRoot) ?? mart.SqlRoot;
+        var real = PathContainment.ResolveLinks(mart.SqlPath);
+        if (real is null || !PathContainment.IsInside(real, root))
+        {
+            throw OutsideRoot(mart);
+        }
+
         string text;
         try
         {
-            text = await File.ReadAllTextAsync(mart.SqlPath, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+            using var handle = File.OpenHandle(real, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+            // A link swapped in between the check and the open: the kernel says which file was really opened.
+            if (OpenedPath(handle) is { } opened && !PathContainment.IsInside(opened, root))
+            {
+                throw OutsideRoot(mart);
+            }
+
+            await using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 4096, isAsync: true);
+            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new MartSqlException(mart.Name, mart.SqlPath,
-                $"Mart '{mart.Name}': cannot read SQL file '{mart.SqlPath}': {ex.Message}", ex);
+            throw new MartSqlException(mart.Name, mart.SqlFile,
+                $"Mart '{mart.Name}': cannot read SQL file '{mart.SqlFile}' ({ex.GetType().Name}).", ex);
         }
 
-        return Split(mart.Name, mart.SqlPath, text);
+        return Split(mart.Name, mart.SqlFile, text);
+    }
+
+    private static MartSqlException OutsideRoot(MartDefinition mart) =>
+        new(mart.Name, mart.SqlFile,
+            $"Mart '{mart.Name}': SQL file '{mart.SqlFile}' no longer leads to a file inside Sql:Root (a symbolic link points out of it); it was not read.");
+
+    // Linux names every open file under /proc/self/fd; elsewhere the check before the open stands alone.
+    private static string? OpenedPath(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        var fd = $"/proc/self/fd/{handle.DangerousGetHandle().ToInt64().ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        try
+        {
+            return File.ResolveLinkTarget(fd, returnFinalTarget: false)?.FullName;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Splits already-read SQL and checks the limits, with messages naming the mart and file.</summary>

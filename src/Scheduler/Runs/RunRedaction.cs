@@ -16,9 +16,9 @@ public static class RunRedaction
             ? null
             : run with
             {
-                Error = SecretRedactor.Redact(run.Error),
-                StatusReason = SecretRedactor.Redact(run.StatusReason),
-                SubStatements = [.. run.SubStatements.Select(s => s with { Sql = SecretRedactor.Redact(s.Sql)!, Error = SecretRedactor.Redact(s.Error) })],
+                Error = SecretRedactor.Redact(run.Error, run.Parameters),
+                StatusReason = SecretRedactor.Redact(run.StatusReason, run.Parameters),
+                SubStatements = [.. run.SubStatements.Select(s => s with { Sql = SecretRedactor.Redact(s.Sql)!, Error = SecretRedactor.Redact(s.Error, run.Parameters) })],
                 Parameters = RedactParameters(run.Parameters),
             };
 
@@ -29,26 +29,18 @@ public static class RunRedaction
             ? record.Redacted()
             : run is null ? null : run with
             {
-                Error = SecretRedactor.Redact(run.Error),
-                StatusReason = SecretRedactor.Redact(run.StatusReason),
+                Error = SecretRedactor.Redact(run.Error, run.Parameters),
+                StatusReason = SecretRedactor.Redact(run.StatusReason, run.Parameters),
                 Parameters = RedactParameters(run.Parameters),
             };
 
     /// <summary>
-    /// Parameters are data (dates, regions), but one named like a credential (<c>password</c>, <c>secret</c>,
-    /// <c>token</c>, <c>api_key</c>…) is shown as <c>(hidden)</c>: it is still bound in Redshift, only never displayed.
+    /// Parameters are data (dates, regions), but one named like a credential is shown as <c>(hidden)</c>: it is still
+    /// bound in Redshift, only never displayed (the policy is <see cref="SecretNames"/>).
     /// </summary>
-    public static IReadOnlyDictionary<string, string> RedactParameters(IReadOnlyDictionary<string, string> parameters)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        return parameters.Any(p => LooksSecret(p.Key))
-            ? parameters.ToDictionary(p => p.Key, p => LooksSecret(p.Key) ? "(hidden)" : p.Value, StringComparer.Ordinal)
-            : parameters;
-    }
+    public static IReadOnlyDictionary<string, string> RedactParameters(IReadOnlyDictionary<string, string> parameters) =>
+        SecretNames.Hide(parameters);
 
     /// <summary>True when a parameter's name looks like a credential's: its value is never displayed (nor prefilled in a form).</summary>
-    public static bool LooksSecret(string name) =>
-        s_secretWords.Any(word => name.Contains(word, StringComparison.OrdinalIgnoreCase));
-
-    private static readonly string[] s_secretWords = ["password", "passwd", "secret", "token", "credential", "apikey", "api_key", "private_key"];
+    public static bool LooksSecret(string name) => SecretNames.IsSecret(name);
 }

@@ -329,7 +329,7 @@ internal static partial class RunStateMachine
         {
             Status = status,
             // What is stored is what every page, alert and log shows: never a credential from the SQL or its error.
-            Error = SecretRedactor.Redact(error),
+            Error = SecretRedactor.Redact(error, run.Parameters),
             CompletedAt = now,
             NextStepDueAt = null,
             SubmitLeaseUntil = null,
@@ -361,7 +361,7 @@ internal static partial class RunStateMachine
                 sub.Status ?? "UNKNOWN",
                 sub.Duration is { } d ? (long)d.TotalMilliseconds : null,
                 sub.ResultRows,
-                SecretRedactor.Redact(sub.Error)));
+                SecretRedactor.Redact(sub.Error, run.Parameters)));
         }
 
         return list;

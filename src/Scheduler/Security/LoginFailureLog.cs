@@ -77,7 +77,9 @@ public sealed class LoginFailureLog : IDisposable
 
     private void Record(string userName, string remoteAddress, bool throttled, string failure)
     {
-        var key = (userName.Length > 128 ? userName[..128] + "…" : userName, remoteAddress);
+        // Both come from the client: escaped, a CR/LF in a user name cannot forge a log line.
+        var name = userName.Length > 128 ? userName[..128] + "…" : userName;
+        var key = (ReferenceEquals(userName, MalformedUser) ? name : LogText.Escape(name), LogText.Escape(remoteAddress));
         bool first;
         lock (_lock)
         {
@@ -111,11 +113,11 @@ public sealed class LoginFailureLog : IDisposable
 
         if (ReferenceEquals(userName, MalformedUser))
         {
-            _logger.MalformedCredentials(remoteAddress, Window);
+            _logger.MalformedCredentials(key.Item2, Window);
         }
         else
         {
-            _logger.LoginFailed(key.Item1, remoteAddress, failure, Window);
+            _logger.LoginFailed(key.Item1, key.Item2, failure, Window);
         }
     }
 

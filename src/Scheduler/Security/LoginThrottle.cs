@@ -55,7 +55,7 @@ public sealed class LoginThrottle : IDisposable
         ArgumentNullException.ThrowIfNull(remoteAddress);
         ArgumentNullException.ThrowIfNull(userName);
         var name = userName.Length > MaxUserNameLength ? userName[..MaxUserNameLength] : userName;
-        var byAddress = Get(_byAddress, remoteAddress, AddressBurst);
+        var byAddress = Get(_byAddress, AddressKey(remoteAddress), AddressBurst);
         var byUser = Get(_byUser, name, UserBurst);
         var now = _time.GetUtcNow();
 
@@ -80,6 +80,34 @@ public sealed class LoginThrottle : IDisposable
 
         retryAfter = TimeSpan.Zero;
         return true;
+    }
+
+    /// <summary>
+    /// The bucket an address counts against: an IPv4 address itself, an IPv6 address its /64 network. One IPv6 host
+    /// usually holds a whole /64 and may pick a new address in it for every request, so keying full addresses would
+    /// give it 2^64 fresh allowances.
+    /// </summary>
+    public static string AddressKey(string remoteAddress)
+    {
+        ArgumentNullException.ThrowIfNull(remoteAddress);
+        if (!System.Net.IPAddress.TryParse(remoteAddress, out var address))
+        {
+            return remoteAddress;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
     }
 
     /// <summary>Stops the clean-up timer.</summary>

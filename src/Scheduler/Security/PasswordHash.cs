@@ -110,9 +110,11 @@ public sealed class PasswordHash
         }
 
         var derived = TryBase64(parts[3]);
-        if (derived is null || derived.Length < 16)
+        // At most one SHA-256 block: PBKDF2 runs once per 32 bytes asked for, so a longer stored hash would make its
+        // user's logins slower than everyone else's, which tells an attacker the name exists.
+        if (derived is null || derived.Length < 16 || derived.Length > HashBytes)
         {
-            error = "The password hash value is not base64 of at least 16 bytes.";
+            error = $"The password hash value is not base64 of 16 to {HashBytes} bytes.";
             return false;
         }
 

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Scheduler.Security;
@@ -17,17 +18,18 @@ namespace Scheduler.Security;
 /// Endpoints that allow anonymous access (the health checks) never look at credentials, so a storm of bad passwords
 /// cannot slow them down. Otherwise: a recently verified password is served from the cache; a password check that
 /// would exceed the address's or the user name's allowance (<see cref="LoginThrottle"/>) is answered 429 without
-/// hashing; failures are logged through <see cref="LoginFailureLog"/>.
+/// hashing; failures are logged through <see cref="LoginFailureLog"/>, and only there: the base class's own lines (two
+/// at Information for every failed or throttled login) would let an anonymous storm flood the log past the summary's
+/// bound, so it is given no logger.
 /// </remarks>
 internal sealed class SchedulerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
-    ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     SchedulerUserDirectory users,
     CredentialVerifier verifier,
     LoginThrottle throttle,
     LoginFailureLog failures)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, NullLoggerFactory.Instance, encoder)
 {
     private const string BasicPrefix = "Basic ";
     private static readonly object s_retryAfterKey = new();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Scheduler.Audit;
 using Scheduler.Cli;
 using Scheduler.Runs;
 using Scheduler.Tests.Runs;
@@ -27,6 +29,11 @@ public sealed class TriggerCommandTests
         Assert.Equal(RunStatus.Skipped, (await stack.Harness.Ledger.GetAsync(Guid.Parse(skippedOutput.Trim()), CancellationToken.None))!.Status);
         Assert.Equal(1, unknownCode);
         Assert.Contains("Unknown mart 'nope'. Configured marts: sample, slow.", unknownError, StringComparison.Ordinal);
+        var audit = await stack.Harness.App.Services.GetRequiredService<AuditStore>()
+            .ListAsync(new AuditQuery(Environment.UserName, null, "run.start", null, 10), CancellationToken.None);
+        Assert.Equal(["refused", "refused", "accepted"], audit.Select(e => e.Outcome));
+        Assert.All(audit, e => Assert.Equal("cli", e.Role));
+        Assert.Equal("mart/slow", audit[^1].Target);
     }
 
     [Fact]

@@ -75,6 +75,30 @@ public sealed class AccessTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("/")]
+    [InlineData("/_emulator/statements")]
+    public async Task Call_IsRefused_WhenUnsignedAndTheHostIsNotLoopback(string path)
+    {
+        // DNS rebinding: a page's name re-resolved to 127.0.0.1 reaches the emulator with the page's own Host.
+        var server = await PostgresServer.GetAsync();
+        await using var open = await RunningEmulator.StartAsync(await server.CreateDatabaseAsync("emulator_rebind"),
+            new Dictionary<string, string?> { ["Emulator:AllowUnsigned"] = "true" });
+        using var unsigned = open.CreateUnsignedClient();
+        using var request = new HttpRequestMessage(path == "/" ? HttpMethod.Post : HttpMethod.Get, new Uri(path.TrimStart('/'), UriKind.Relative));
+        request.Headers.Host = "attacker.example:" + open.BaseAddress.Port.ToString(CultureInfo.InvariantCulture);
+        if (path == "/")
+        {
+            request.Headers.Add("X-Amz-Target", "RedshiftData.ExecuteStatement");
+            request.Content = new StringContent("""{"Sql":"select 1","Database":"dev","WorkgroupName":"wg"}""", Encoding.UTF8, "application/x-amz-json-1.1");
+        }
+
+        using var response = await unsigned.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("AccessDeniedException", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("GET", "_emulator/statements")]
     [InlineData("GET", "_emulator/faults")]
     [InlineData("GET", "_emulator/limits")]

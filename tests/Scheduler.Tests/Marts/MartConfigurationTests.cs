@@ -115,7 +115,8 @@ public sealed class MartConfigurationTests(SqlRootFixture sqlRoot) : IClassFixtu
         Assert.Contains(expected, problem.Expected, StringComparison.Ordinal);
         if (!string.IsNullOrEmpty(value) && problemKey == key)
         {
-            Assert.Equal(value, problem.Value);
+            // An unknown key may be a mistyped secret: its value is never echoed.
+            Assert.Equal(expected == "a known mart key" ? "(not shown)" : value, problem.Value);
         }
     }
 

@@ -194,7 +194,8 @@ public sealed class MartDefinitionFilesTests : IDisposable
             var problem = Assert.Single(result.Problems, p => p.Mart == name);
             Assert.Equal($"Marts:{name}:SqlFile", problem.Key);
             Assert.Contains("once symbolic links are followed", problem.Expected, StringComparison.Ordinal);
-            Assert.Contains(Path.Combine(_parent, "outside.sql"), problem.Expected, StringComparison.Ordinal);
+            // Where the link leads is a server path: a Viewer sees the problem, so it is not shown.
+            Assert.DoesNotContain(Path.Combine(_parent, "outside.sql"), problem.Expected, StringComparison.Ordinal);
         }
     }
 

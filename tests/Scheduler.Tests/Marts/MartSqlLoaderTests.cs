@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Scheduler.Marts;
+using Scheduler.Marts.Definitions;
 
 namespace Scheduler.Tests.Marts;
 
@@ -52,7 +54,7 @@ public sealed class MartSqlLoaderTests : IDisposable
         var exception = await Assert.ThrowsAsync<MartSqlException>(() => new MartSqlLoader().LoadAsync(mart, CancellationToken.None));
 
         Assert.Contains("Mart 'sales'", exception.Message, StringComparison.Ordinal);
-        Assert.Contains(mart.SqlPath, exception.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{mart.SqlFile}'", exception.Message, StringComparison.Ordinal);
         Assert.Contains("41 statements", exception.Message, StringComparison.Ordinal);
         Assert.Contains("at most 40", exception.Message, StringComparison.Ordinal);
     }
@@ -76,7 +78,7 @@ public sealed class MartSqlLoaderTests : IDisposable
         var exception = await Assert.ThrowsAsync<MartSqlException>(() => new MartSqlLoader().LoadAsync(mart, CancellationToken.None));
 
         Assert.Contains("Mart 'sales'", exception.Message, StringComparison.Ordinal);
-        Assert.Contains(mart.SqlPath, exception.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{mart.SqlFile}'", exception.Message, StringComparison.Ordinal);
         Assert.Contains("statement 2 is 120009 bytes", exception.Message, StringComparison.Ordinal);
         Assert.Contains("102400 bytes", exception.Message, StringComparison.Ordinal);
     }
@@ -89,7 +91,7 @@ public sealed class MartSqlLoaderTests : IDisposable
         var exception = await Assert.ThrowsAsync<MartSqlException>(() => new MartSqlLoader().LoadAsync(mart, CancellationToken.None));
 
         Assert.Contains("Mart 'sales'", exception.Message, StringComparison.Ordinal);
-        Assert.Contains(mart.SqlPath, exception.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{mart.SqlFile}'", exception.Message, StringComparison.Ordinal);
         Assert.Contains("line 2, column 3", exception.Message, StringComparison.Ordinal);
     }
 
@@ -112,6 +114,61 @@ public sealed class MartSqlLoaderTests : IDisposable
         var exception = await Assert.ThrowsAsync<MartSqlException>(() => new MartSqlLoader().LoadAsync(mart, CancellationToken.None));
 
         Assert.Contains("Mart 'sales'", exception.Message, StringComparison.Ordinal);
-        Assert.Contains(mart.SqlPath, exception.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{mart.SqlFile}'", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LoadAsync_RefusesTheFile_WhenItWasSwappedForALinkOutOfTheRoot()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_directory, "root")).FullName;
+        var outside = Path.Combine(_directory, "outside.sql");
+        await File.WriteAllTextAsync(outside, "SELECT 'the file outside Sql:Root'");
+        var path = Path.Combine(root, "m.sql");
+        await File.WriteAllTextAsync(path, "SELECT 1");
+        var mart = new MartDefinition("sales", "m.sql", path, null, TimeZoneInfo.Utc, TimeSpan.FromHours(1),
+            TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1), true, new RedshiftTarget("wg", null, "dev", null, null)) { SqlRoot = root };
+        File.Delete(path);
+        File.CreateSymbolicLink(path, outside);
+
+        var exception = await Assert.ThrowsAsync<MartSqlException>(() => new MartSqlLoader().LoadAsync(mart, CancellationToken.None));
+
+        Assert.Contains("Sql:Root", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(outside, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LoadAsync_RefusesTheFile_WhenAFolderOnItsPathWasSwappedForALinkOutOfTheRoot()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_directory, "root")).FullName;
+        var elsewhere = Directory.CreateDirectory(Path.Combine(_directory, "elsewhere")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(elsewhere, "m.sql"), "SELECT 'outside'");
+        var folder = Directory.CreateDirectory(Path.Combine(root, "finance")).FullName;
+        var path = Path.Combine(folder, "m.sql");
+        await File.WriteAllTextAsync(path, "SELECT 1");
+        var mart = new MartDefinition("sales", "finance/m.sql", path, null, TimeZoneInfo.Utc, TimeSpan.FromHours(1),
+            TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1), true, new RedshiftTarget("wg", null, "dev", null, null)) { SqlRoot = root };
+        Directory.Delete(folder, recursive: true);
+        Directory.CreateSymbolicLink(folder, elsewhere);
+
+        await Assert.ThrowsAsync<MartSqlException>(() => new MartSqlLoader().LoadAsync(mart, CancellationToken.None));
+    }
+
+    [Fact]
+    public void Read_KeepsTheRealSqlRootWithTheDefinition_SoThatTheLoaderCanHoldRunsToIt()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_directory, "marts")).FullName;
+        File.WriteAllText(Path.Combine(root, "m.sql"), "SELECT 1");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Sql:Root"] = root,
+            ["Redshift:WorkgroupName"] = "wg",
+            ["Redshift:Database"] = "dev",
+            ["Redshift:Region"] = "eu-west-1",
+            ["Marts:sales:SqlFile"] = "m.sql",
+        }).Build();
+
+        var mart = Assert.Single(MartConfiguration.Read(configuration, _directory).Marts);
+
+        Assert.Equal(PathContainment.ResolveLinks(root), mart.SqlRoot);
     }
 }

@@ -18,7 +18,7 @@ public sealed class PauseStore(SchedulerDatabase database, TimeProvider timeProv
     /// <summary>Every pause in force.</summary>
     public async Task<PauseState> GetAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"SELECT mart, paused_at, paused_by FROM {_schema}.mart_pauses");
+        await using var command = dataSource.CreateCommand($"SELECT mart, paused_at, paused_by, reason FROM {_schema}.mart_pauses");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         PauseInfo? global = null;
         var marts = new Dictionary<string, PauseInfo>(StringComparer.Ordinal);
@@ -27,7 +27,10 @@ public sealed class PauseStore(SchedulerDatabase database, TimeProvider timeProv
         var by = reader.GetOrdinal("paused_by");
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var info = new PauseInfo(reader.GetFieldValue<DateTimeOffset>(at), reader.IsDBNull(by) ? null : reader.GetString(by));
+            var info = new PauseInfo(reader.GetFieldValue<DateTimeOffset>(at), reader.IsDBNull(by) ? null : reader.GetString(by))
+            {
+                Reason = reader.IsDBNull(3) ? null : reader.GetString(3),
+            };
             var name = reader.GetString(mart);
             if (name == GlobalKey)
             {
@@ -43,10 +46,14 @@ public sealed class PauseStore(SchedulerDatabase database, TimeProvider timeProv
     }
 
     /// <summary>Pauses a mart's cron runs; pausing a paused mart keeps the first pause. Returns the pause in force.</summary>
-    public Task<PauseInfo> PauseMartAsync(string mart, string? pausedBy, CancellationToken cancellationToken)
+    public Task<PauseInfo> PauseMartAsync(string mart, string? pausedBy, CancellationToken cancellationToken) =>
+        PauseMartAsync(mart, pausedBy, reason: null, cancellationToken);
+
+    /// <summary>Pauses a mart's cron runs, saying why; pausing a paused mart keeps the first pause. Returns the pause in force.</summary>
+    public Task<PauseInfo> PauseMartAsync(string mart, string? pausedBy, string? reason, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(mart);
-        return PauseAsync(mart, pausedBy, cancellationToken);
+        return PauseAsync(mart, pausedBy, reason, cancellationToken);
     }
 
     /// <summary>Resumes a mart; true when it was paused.</summary>
@@ -58,26 +65,34 @@ public sealed class PauseStore(SchedulerDatabase database, TimeProvider timeProv
 
     /// <summary>Pauses every new run of every mart. Returns the pause in force.</summary>
     public Task<PauseInfo> PauseAllAsync(string? pausedBy, CancellationToken cancellationToken) =>
-        PauseAsync(GlobalKey, pausedBy, cancellationToken);
+        PauseAsync(GlobalKey, pausedBy, reason: null, cancellationToken);
+
+    /// <summary>Pauses every new run of every mart, saying why. Returns the pause in force.</summary>
+    public Task<PauseInfo> PauseAllAsync(string? pausedBy, string? reason, CancellationToken cancellationToken) =>
+        PauseAsync(GlobalKey, pausedBy, reason, cancellationToken);
 
     /// <summary>Ends the global pause; true when there was one.</summary>
     public Task<bool> ResumeAllAsync(CancellationToken cancellationToken) => ResumeAsync(GlobalKey, cancellationToken);
 
 
-    private async Task<PauseInfo> PauseAsync(string key, string? pausedBy, CancellationToken cancellationToken)
+    private async Task<PauseInfo> PauseAsync(string key, string? pausedBy, string? reason, CancellationToken cancellationToken)
     {
         // The no-op update makes RETURNING give the row in force when it already existed.
         await using var command = dataSource.CreateCommand($"""
-            INSERT INTO {_schema}.mart_pauses (mart, paused_at, paused_by) VALUES ($1, $2, $3)
+            INSERT INTO {_schema}.mart_pauses (mart, paused_at, paused_by, reason) VALUES ($1, $2, $3, $4)
             ON CONFLICT (mart) DO UPDATE SET mart = excluded.mart
-            RETURNING paused_at, paused_by
+            RETURNING paused_at, paused_by, reason
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = key });
         command.Parameters.Add(new NpgsqlParameter { Value = timeProvider.GetUtcNow() });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)pausedBy ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)reason ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new PauseInfo(reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+        return new PauseInfo(reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? null : reader.GetString(1))
+        {
+            Reason = reader.IsDBNull(2) ? null : reader.GetString(2),
+        };
     }
 
     private async Task<bool> ResumeAsync(string key, CancellationToken cancellationToken)
