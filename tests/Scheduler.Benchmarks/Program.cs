@@ -1,7 +1,7 @@
-using Scheduler.Benchmarks;
 using Scheduler.Benchmarks.History;
 using Scheduler.Benchmarks.Auth;
 using Scheduler.Benchmarks.Scale;
+using Scheduler.Benchmarks;
 
 // Modes: "split" times the SQL splitter; "scale" runs the fast-path benchmark (docs/benchmarks.md); "auth-storm" times
 // health and an Admin's call under a bad-credential storm; "instance" is a

@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Scheduler.Runs;
+using Scheduler.Runs.Store;
+using Scheduler.Runs.Triggers;
 
 namespace Scheduler.BrowserTests;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Scheduler.Marts.Pausing;
+using Scheduler.Pausing;
 
 namespace Scheduler.BrowserTests;
 

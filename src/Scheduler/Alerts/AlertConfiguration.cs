@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Scheduler.Configuration;
 using Scheduler.Marts;
 
 namespace Scheduler.Alerts;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Scheduler.Configuration;
 using Scheduler.Marts;
+using Scheduler.Runs;
 
 namespace Scheduler.Alerts;
 

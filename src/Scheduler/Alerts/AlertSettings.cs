@@ -1,4 +1,6 @@
 using Scheduler.Hosting;
+using Scheduler.Marts;
+using Scheduler.Background;
 
 namespace Scheduler.Alerts;
 

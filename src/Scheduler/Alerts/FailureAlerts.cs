@@ -1,4 +1,5 @@
 using Hangfire;
+using Scheduler.Marts;
 using Scheduler.Runs;
 using Scheduler.Sql;
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Hangfire;
+using Scheduler.Marts;
 using Scheduler.Runs;
 using Scheduler.Sql;
 

@@ -4,8 +4,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Scheduler.Audit;
 using Scheduler.Backfills;
 using Scheduler.Marts.Live;
-using Scheduler.Marts.Pausing;
+using Scheduler.Pausing;
+using Scheduler.Redshift.Model;
 using Scheduler.Runs;
+using Scheduler.Runs.Store;
+using Scheduler.Runs.Triggers;
 using Scheduler.Security;
 
 namespace Scheduler.Api;

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Scheduler.Marts;
-using Scheduler.Marts.Scheduling;
+using Scheduler.Marts.Calendar;
 using Scheduler.Runs;
+using Scheduler.Runs.Triggers;
 
 namespace Scheduler.Api;
 

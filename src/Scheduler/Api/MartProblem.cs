@@ -1,4 +1,5 @@
 using Scheduler.Marts;
+using Scheduler.Configuration;
 
 namespace Scheduler.Api;
 

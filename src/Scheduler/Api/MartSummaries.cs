@@ -1,7 +1,7 @@
 using Scheduler.Marts.Dependencies;
-using Scheduler.Marts.Live;
-using Scheduler.Marts.Pausing;
 using Scheduler.Runs;
+using Scheduler.Marts.Live;
+using Scheduler.Pausing;
 
 namespace Scheduler.Api;
 

@@ -1,5 +1,5 @@
-using Scheduler.Marts.Live;
 using Scheduler.Runs;
+using Scheduler.Marts.Live;
 
 namespace Scheduler.Api;
 

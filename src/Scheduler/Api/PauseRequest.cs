@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Scheduler.Marts.Pausing;
+using Scheduler.Pausing;
 using Scheduler.Security;
 
 namespace Scheduler.Api;
@@ -40,7 +40,7 @@ public sealed record PauseRequest(string? Reason)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(pause);
-        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Scheduler.Marts.Pausing");
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Scheduler.Pausing");
         if (!logger.IsEnabled(LogLevel.Information))
         {
             return;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Scheduler.Runs;
 using Scheduler.Security;
 
 namespace Scheduler.Audit;

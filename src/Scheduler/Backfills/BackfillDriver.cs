@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Scheduler.Marts;
 using Scheduler.Runs;
+using Scheduler.Runs.Lifecycle;
+using Scheduler.Runs.Store;
+using Scheduler.Runs.Triggers;
 
 namespace Scheduler.Backfills;
 

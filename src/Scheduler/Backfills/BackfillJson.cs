@@ -1,6 +1,7 @@
-using Scheduler.Marts;
-using Scheduler.Marts.Scheduling;
 using Scheduler.Sql;
+using Scheduler.Runs;
+using Scheduler.Marts.Calendar;
+using Scheduler.Marts;
 
 namespace Scheduler.Backfills;
 

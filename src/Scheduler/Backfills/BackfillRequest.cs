@@ -1,3 +1,5 @@
+using Scheduler.Api;
+
 namespace Scheduler.Backfills;
 
 /// <summary>What a person asks of a backfill (read by <see cref="BackfillBody"/>).</summary>

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Scheduler.Marts;
-using Scheduler.Marts.Scheduling;
+using Scheduler.Marts.Calendar;
+using Scheduler.Redshift.Model;
 using Scheduler.Runs;
+using Scheduler.Runs.Store;
 
 namespace Scheduler.Backfills;
 

@@ -5,12 +5,11 @@ using Scheduler.Runs;
 
 namespace Scheduler.Backfills;
 
-/// <summary>Registers backfills and catch-up after downtime.</summary>
+/// <summary>Registers backfills (catch-up after downtime, which plans through them, is <c>AddScheduling</c>'s).</summary>
 public static class BackfillServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the store, the driver (woken by runs ending: an <see cref="IRunObserver"/>), the sweep and the catch-up
-    /// service. Needs <c>AddRuns</c>, <c>AddMarts</c> and the pause store. Options: <c>Backfills:*</c>, validated at start-up.
+    /// Registers the store, the driver (woken by runs ending: an <see cref="IRunObserver"/>), and the sweep. Needs <c>AddRuns</c>, <c>AddMarts</c> and the pause store. Options: <c>Backfills:*</c>, validated at start-up.
     /// </summary>
     public static IServiceCollection AddBackfills(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,8 +23,6 @@ public static class BackfillServiceCollectionExtensions
         services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<BackfillSignals>());
         services.AddSingleton<BackfillSweepService>();
         services.AddHostedService(sp => sp.GetRequiredService<BackfillSweepService>());
-        services.AddSingleton<CatchUpService>();
-        services.AddHostedService(sp => sp.GetRequiredService<CatchUpService>());
         return services;
     }
 }

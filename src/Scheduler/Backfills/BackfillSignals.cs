@@ -1,5 +1,6 @@
 using Scheduler.Hosting;
 using Scheduler.Runs;
+using Scheduler.Background;
 
 namespace Scheduler.Backfills;
 

@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Scheduler.Database;
 using Scheduler.Runs;
+using Scheduler.Runs.Store;
 
 namespace Scheduler.Backfills;
 

@@ -3,6 +3,9 @@ using System.Text.Json;
 using Scheduler.Configuration;
 using Scheduler.Hosting;
 using Scheduler.Marts;
+using Scheduler.Marts.Dependencies;
+using Scheduler.Marts.Parameters;
+using Scheduler.Security;
 using Scheduler.Sql;
 
 namespace Scheduler.Cli;

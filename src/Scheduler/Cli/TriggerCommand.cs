@@ -1,7 +1,10 @@
+using Scheduler.Runs;
+using Scheduler.Database;
 using Scheduler.Audit;
 using Scheduler.Hosting;
+using Scheduler.Configuration;
+using Scheduler.Runs.Triggers;
 using Scheduler.Marts;
-using Scheduler.Runs;
 
 namespace Scheduler.Cli;
 

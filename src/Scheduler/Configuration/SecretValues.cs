@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Scheduler.Sql;
 
 namespace Scheduler.Configuration;
 

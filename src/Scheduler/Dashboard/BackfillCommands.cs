@@ -1,6 +1,8 @@
 using Hangfire.Dashboard;
+using Scheduler.Api;
 using Scheduler.Backfills;
 using Scheduler.Marts.Live;
+using Scheduler.Redshift.Model;
 
 namespace Scheduler.Dashboard;
 

@@ -4,6 +4,7 @@ using Hangfire.Dashboard;
 using Hangfire.Dashboard.Pages;
 using Scheduler.Backfills;
 using Scheduler.Marts;
+using Scheduler.Runs;
 using static Scheduler.Dashboard.DashboardHtml;
 
 namespace Scheduler.Dashboard;

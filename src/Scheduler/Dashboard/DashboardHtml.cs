@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using Scheduler.Backfills;
+using Scheduler.Pausing;
 using Scheduler.Runs;
 
 namespace Scheduler.Dashboard;
@@ -11,7 +13,7 @@ internal static class DashboardHtml
     /// The global pause banner (empty when not paused), with a Resume button for an Admin when
     /// <paramref name="resumeUrl"/> is given.
     /// </summary>
-    public static string PauseBanner(Scheduler.Marts.Pausing.PauseInfo? pause, string? resumeUrl, bool readOnly = true)
+    public static string PauseBanner(Scheduler.Pausing.PauseInfo? pause, string? resumeUrl, bool readOnly = true)
     {
         if (pause is null)
         {

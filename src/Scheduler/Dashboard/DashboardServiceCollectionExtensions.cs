@@ -16,6 +16,12 @@ public static class DashboardServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         MartsDashboard.Register();
+        // Our pages' inline scripts, allowed by the Content-Security-Policy by hash.
+        foreach (var script in DashboardHtml.InlineScripts)
+        {
+            services.AddSingleton(new InlineScript(script));
+        }
+
         services.AddSingleton(new DashboardOptions
         {
             DashboardTitle = "Scheduler · Hangfire Dashboard",

@@ -1,5 +1,7 @@
 using Hangfire.Dashboard;
+using Scheduler.Marts.Live;
 using Scheduler.Runs;
+using Scheduler.Runs.Triggers;
 
 namespace Scheduler.Dashboard;
 

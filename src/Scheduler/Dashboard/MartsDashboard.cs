@@ -1,9 +1,13 @@
 using Hangfire.Dashboard;
 using Scheduler.Api;
+using Scheduler.Audit;
+using Scheduler.Backfills;
 using Scheduler.Marts;
 using Scheduler.Marts.Live;
-using Scheduler.Marts.Pausing;
+using Scheduler.Pausing;
 using Scheduler.Runs;
+using Scheduler.Runs.Store;
+using Scheduler.Runs.Triggers;
 
 namespace Scheduler.Dashboard;
 
@@ -63,7 +67,7 @@ public static class MartsDashboard
         routes.Add($"/marts/{MartPattern}/backfills/start", new DashboardCommandDispatcher(BackfillCommands.ReadOnlyMessage, BackfillCommands.StartAsync));
         routes.Add($"/marts/backfills/{BackfillIdPattern}", new AsyncPageDispatcher<BackfillPage.Model>(LoadBackfillAsync, model => new BackfillPage(model), "Unknown backfill"));
         routes.Add($"/marts/backfills/{BackfillIdPattern}/cancel", new DashboardCommandDispatcher(BackfillCommands.ReadOnlyMessage, BackfillCommands.CancelAsync));
-        routes.Add("/audit", new AsyncPageDispatcher<Audit.AuditPage.Model>(Audit.AuditPage.LoadAsync, model => new Audit.AuditPage(model), "Audit"));
+        routes.Add("/audit", new AsyncPageDispatcher<AuditPage.Model>(AuditPage.LoadAsync, model => new AuditPage(model), "Audit"));
         // '_' cannot start a mart name, so these never shadow a mart's routes.
         routes.Add("/marts/_all/pause", new DashboardCommandDispatcher(PauseCommands.ReadOnlyMessage, PauseCommands.PauseAllAsync));
         routes.Add("/marts/_all/resume", new DashboardCommandDispatcher(PauseCommands.ReadOnlyMessage, PauseCommands.ResumeAllAsync));

@@ -3,9 +3,11 @@ using System.Text;
 using Hangfire.Dashboard;
 using Hangfire.Dashboard.Pages;
 using Scheduler.Api;
+using Scheduler.Backfills;
+using Scheduler.Configuration;
 using Scheduler.Marts;
 using Scheduler.Marts.Live;
-using Scheduler.Marts.Pausing;
+using Scheduler.Pausing;
 using Scheduler.Runs;
 using static Scheduler.Dashboard.DashboardHtml;
 

@@ -1,6 +1,6 @@
 using Hangfire.Dashboard;
 using Scheduler.Marts.Live;
-using Scheduler.Marts.Pausing;
+using Scheduler.Pausing;
 
 namespace Scheduler.Dashboard;
 

@@ -1,7 +1,11 @@
 using Hangfire.Dashboard;
+using Scheduler.Marts;
+using Scheduler.Marts.Calendar;
+using Scheduler.Marts.Live;
 using Scheduler.Marts.Parameters;
-using Scheduler.Marts.Scheduling;
+using Scheduler.Redshift.Model;
 using Scheduler.Runs;
+using Scheduler.Runs.Triggers;
 
 namespace Scheduler.Dashboard;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Hangfire.Dashboard;
 using Hangfire.Dashboard.Pages;
+using Scheduler.Backfills;
 using Scheduler.Runs;
 using static Scheduler.Dashboard.DashboardHtml;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Hangfire.Dashboard;
 using Hangfire.Dashboard.Pages;
+using Scheduler.Pausing;
 using Scheduler.Runs;
 using static Scheduler.Dashboard.DashboardHtml;
 
@@ -15,7 +16,7 @@ internal sealed class RunsPage(RunsPage.Model model) : RazorPage
 
     public sealed record Model(IReadOnlyList<string> MartNames, string? Mart, RunStatus? Status, IReadOnlyList<RunSummary> Runs, DateTimeOffset Now)
     {
-        public Scheduler.Marts.Pausing.PauseInfo? GlobalPause { get; init; }
+        public Scheduler.Pausing.PauseInfo? GlobalPause { get; init; }
 
         /// <summary>Each mart's time zone, to show logical dates as the mart sees them.</summary>
         public IReadOnlyDictionary<string, TimeZoneInfo> Zones { get; init; } = new Dictionary<string, TimeZoneInfo>(StringComparer.Ordinal);

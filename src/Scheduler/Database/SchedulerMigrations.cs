@@ -1,3 +1,5 @@
+using Scheduler.Backfills;
+
 namespace Scheduler.Database;
 
 /// <summary>

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scheduler.Background;
 using Scheduler.Hosting;
 using Scheduler.Runs;
+using Scheduler.Runs.Store;
 
 namespace Scheduler.Dependencies;
 

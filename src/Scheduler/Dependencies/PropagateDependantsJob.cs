@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Scheduler.Runs;
+using Scheduler.Runs.Lifecycle;
 
 namespace Scheduler.Dependencies;
 

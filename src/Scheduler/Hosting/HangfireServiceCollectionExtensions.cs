@@ -44,6 +44,7 @@ public static class HangfireServiceCollectionExtensions
         });
         services.AddSingleton<JobActivator>(provider => new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
         // Hangfire's defaults (GlobalJobFilters: retries, continuations, statistics; attributes on job methods) and ours.
+        services.AddSingleton<RunJobExpirationFilter>();
         services.AddSingleton<IJobFilterProvider>(provider => new JobFilterProviderCollection(
             JobFilterProviders.Providers,
             new JobFilterCollection { provider.GetRequiredService<RunJobExpirationFilter>() }));
@@ -54,6 +55,7 @@ public static class HangfireServiceCollectionExtensions
             // its host's disposal (it is the last host configured; see HangfireLogProvider).
             cfg.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
+                .UseTypeResolver(MovedJobTypes.Resolve)
                 .UseRecommendedSerializerSettings()
                 .UseLogProvider(new HangfireLogProvider(provider.GetRequiredService<ILoggerFactory>()));
         });

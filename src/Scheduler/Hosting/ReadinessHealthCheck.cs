@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Scheduler.Database;
 
 namespace Scheduler.Hosting;
 

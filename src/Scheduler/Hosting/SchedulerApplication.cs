@@ -1,18 +1,21 @@
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Scheduler.Alerts;
 using Scheduler.Api;
 using Scheduler.Audit;
 using Scheduler.Backfills;
 using Scheduler.Configuration;
-using Scheduler.Database;
 using Scheduler.Dashboard;
+using Scheduler.Database;
 using Scheduler.Dependencies;
 using Scheduler.Marts;
+using Scheduler.Pausing;
 using Scheduler.Redshift;
 using Scheduler.Runs;
 using Scheduler.Runs.Watching;
+using Scheduler.Scheduling;
 using Scheduler.Security;
 using Scheduler.Telemetry;
 
@@ -84,9 +87,11 @@ public static class SchedulerApplication
         services.AddRedshiftDataClient(configuration);
         services.AddRuns(configuration);
         services.AddLiveMarts();
+        services.AddPausing();
         services.AddRunWatching(configuration);
         services.AddDependencies();
         services.AddBackfills(configuration);
+        services.AddScheduling(provider => provider.GetRequiredService<IOptions<HangfireTuningOptions>>().Value.SchedulePollingInterval);
         return builder.Build();
     }
 }

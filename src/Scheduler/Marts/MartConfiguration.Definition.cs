@@ -1,6 +1,7 @@
 using System.Globalization;
 using Cronos;
 using Microsoft.Extensions.Configuration;
+using Scheduler.Configuration;
 using Scheduler.Marts.Definitions;
 using Scheduler.Marts.Parameters;
 using Scheduler.Sql;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Scheduler.Configuration;
+using Scheduler.Marts.Dependencies;
 
 namespace Scheduler.Marts;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using Scheduler.Configuration;
 
 namespace Scheduler.Marts;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Scheduler.Configuration;
 
 namespace Scheduler.Marts;
 

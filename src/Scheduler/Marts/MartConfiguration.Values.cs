@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using Scheduler.Configuration;
 
 namespace Scheduler.Marts;
 

@@ -1,5 +1,7 @@
 using Cronos;
 using Microsoft.Extensions.Configuration;
+using Scheduler.Alerts;
+using Scheduler.Configuration;
 using Scheduler.Marts.Definitions;
 using Scheduler.Marts.Live;
 

@@ -1,3 +1,5 @@
+using Scheduler.Configuration;
+
 namespace Scheduler.Marts;
 
 /// <summary>What <see cref="MartConfiguration.Read"/> found.</summary>

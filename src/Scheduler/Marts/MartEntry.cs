@@ -1,3 +1,5 @@
+using Scheduler.Configuration;
+
 namespace Scheduler.Marts;
 
 /// <summary>One mart as read from configuration or a definition file: valid (with its definition) or with problems.</summary>

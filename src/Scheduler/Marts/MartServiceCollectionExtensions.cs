@@ -4,13 +4,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Scheduler.Configuration;
 using Scheduler.Marts.Live;
-using Scheduler.Marts.Pausing;
-using Scheduler.Marts.Scheduling;
-using Scheduler.Runs;
 
 namespace Scheduler.Marts;
 
-/// <summary>Registers the mart catalog, its live reload, the schedules' sync and pausing.</summary>
+/// <summary>Registers the mart catalog and its live reload.</summary>
 public static class MartServiceCollectionExtensions
 {
     /// <summary>
@@ -38,20 +35,14 @@ public static class MartServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers what keeps the marts live and controllable: the reloader (file watching, configuration reload, periodic
-    /// rescan), the sync of Hangfire's recurring jobs, the pause store (its table created at start-up) and the
-    /// <see cref="ITriggerGate"/> that triggers and the submit step ask. Needs <c>AddMarts</c>, Hangfire and <c>AddRuns</c>
-    /// (the ledger's PostgreSQL data source and schema name).
+    /// Registers what keeps the marts live: the reloader (file watching, configuration reload, periodic rescan). Needs
+    /// <c>AddMarts</c>. The schedules' sync is <c>AddScheduling</c>'s, pausing <c>AddPausing</c>'s.
     /// </summary>
     public static IServiceCollection AddLiveMarts(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddSingleton<PauseStore>();
-        services.AddSingleton<ITriggerGate, PauseTriggerGate>();
         services.AddSingleton<MartCatalogReloader>();
         services.AddHostedService(provider => provider.GetRequiredService<MartCatalogReloader>());
-        services.AddSingleton<MartScheduleSync>();
-        services.AddHostedService(provider => provider.GetRequiredService<MartScheduleSync>());
         return services;
     }
 }

@@ -9,6 +9,7 @@ using Amazon.Runtime.Credentials;
 using Amazon.Runtime.Signing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scheduler.Background;
 using Scheduler.Redshift.Model;
 
 namespace Scheduler.Redshift;

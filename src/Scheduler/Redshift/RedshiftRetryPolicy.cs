@@ -1,4 +1,5 @@
 using System.Net;
+using Scheduler.Background;
 
 namespace Scheduler.Redshift;
 
@@ -38,5 +39,5 @@ internal static class RedshiftRetryPolicy
     /// <param name="throttled">Whether the failure was throttling (1 s base) or another transient error (50 ms base).</param>
     /// <param name="random">A value in [0, 1).</param>
     public static TimeSpan Backoff(int retry, bool throttled, double random) =>
-        new Hosting.Backoff(throttled ? ThrottlingBase : TransientBase, 2, MaxBackoff).Delay(retry - 1, random);
+        new Background.Backoff(throttled ? ThrottlingBase : TransientBase, 2, MaxBackoff).Delay(retry - 1, random);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Scheduler.Backfills;
 namespace Scheduler.Runs;
 
 /// <summary>

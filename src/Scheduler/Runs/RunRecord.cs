@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 using Scheduler.Marts;
+using Scheduler.Runs.Lifecycle;
 
 namespace Scheduler.Runs;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Scheduler.Backfills;
 
 namespace Scheduler.Runs;
 

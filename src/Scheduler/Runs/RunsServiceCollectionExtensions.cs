@@ -2,6 +2,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scheduler.Configuration;
 using Scheduler.Database;
 using Scheduler.Redshift.Limits;
+using Scheduler.Runs.Lifecycle;
+using Scheduler.Runs.Queue;
+using Scheduler.Runs.Recovery;
+using Scheduler.Runs.Retention;
+using Scheduler.Runs.Retries;
+using Scheduler.Runs.Steps;
+using Scheduler.Runs.Store;
+using Scheduler.Runs.Triggers;
 
 namespace Scheduler.Runs;
 
@@ -13,7 +21,7 @@ public static class RunsServiceCollectionExtensions
     /// (<see cref="RunLifecycle"/>, the one writer with <see cref="RunRetentionJob"/>), <see cref="IRunTrigger"/>, the run
     /// jobs, recovery, the ledger's retention job and the run metrics (an <see cref="IRunObserver"/>). Needs
     /// <c>AddSchedulerDatabase</c>, <c>AddMarts</c>, the Redshift client and Hangfire. Options: <c>Runs:*</c>
-    /// (<see cref="RunsOptions"/>), validated at start-up. Hangfire's filters should include <see cref="RunJobExpirationFilter"/>.
+    /// (<see cref="RunsOptions"/>), validated at start-up.
     /// </summary>
     public static IServiceCollection AddRuns(this IServiceCollection services, IConfiguration configuration)
     {
@@ -39,14 +47,12 @@ public static class RunsServiceCollectionExtensions
         services.AddSingleton<RunRetrier>();
         services.AddSingleton<RunControl>();
         services.AddSingleton<IRunTrigger>(sp => sp.GetRequiredService<RunControl>());
-        services.AddSingleton<RunJobExpirationFilter>();
         services.AddTransient<SubmitRunJob>();
         services.AddTransient<PollRunJob>();
         services.AddTransient<RetryRunJob>();
-        services.AddTransient<CronTriggerJob>();
         services.AddTransient(sp => ActivatorUtilities.CreateInstance<RunRetentionJob>(sp, NewStore(sp)));
 
-        // The marts' schedules are synced by AddLiveMarts.
+        // The marts' schedules and their trigger job are AddScheduling's.
         services.AddHostedService<RunRetentionSchedule>();
         services.AddSingleton<RunRecoveryService>();
         services.AddHostedService(sp => sp.GetRequiredService<RunRecoveryService>());

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Scheduler.Configuration;
 using Scheduler.Marts;
 
 namespace Scheduler.Security;

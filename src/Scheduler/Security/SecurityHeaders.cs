@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Scheduler.Dashboard;
 
 namespace Scheduler.Security;
 
@@ -8,7 +7,7 @@ namespace Scheduler.Security;
 /// The response headers every page and API answer carries: no framing (clickjacking of Run now and Cancel), a
 /// Content-Security-Policy, no MIME sniffing, and no full URLs in the Referer sent to other sites.
 /// </summary>
-public static class SecurityHeaders
+internal sealed class SecurityHeaders(IEnumerable<InlineScript> inlineScripts)
 {
     /// <summary>
     /// The Content-Security-Policy. Hangfire's layout loads its scripts and styles from the dashboard's own routes and
@@ -16,9 +15,9 @@ public static class SecurityHeaders
     /// <c>style</c> attributes stay allowed: Hangfire's pages and ours use them, and a style cannot run code.
     /// Hangfire's favicon is a <c>data:</c> URL.
     /// </summary>
-    public static string ContentSecurityPolicy { get; } = string.Join("; ",
+    public string ContentSecurityPolicy { get; } = string.Join("; ",
         "default-src 'self'",
-        "script-src 'self' " + string.Join(" ", DashboardHtml.InlineScripts.Select(Hash)),
+        "script-src 'self' " + string.Join(" ", inlineScripts.Select(s => Hash(s.Body)).Distinct(StringComparer.Ordinal)),
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
         "font-src 'self' data:",
@@ -29,7 +28,7 @@ public static class SecurityHeaders
         "frame-ancestors 'none'");
 
     /// <summary>Sets the headers on a response that has not started.</summary>
-    public static void Apply(IHeaderDictionary headers)
+    public void Apply(IHeaderDictionary headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
         headers.XFrameOptions = "DENY";

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Scheduler.Configuration;
+using Scheduler.Hosting;
 using Scheduler.Marts;
 
 namespace Scheduler.Security;
@@ -36,6 +37,7 @@ public static class SecurityServiceCollectionExtensions
         services.AddSingleton<CredentialVerifier>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<LoginFailureLog>();
+        services.AddSingleton<SecurityHeaders>();
         services.AddTransient<IStartupFilter, SecurityStartupFilter>();
         services.AddOptions<ForwardedHeadersOptions>().PostConfigure<SchedulerUserDirectory, ForwardedHeadersTrust>(SecurityStartupFilter.ConfigureForwardedHeaders);
         services.AddProblemDetails();

@@ -7,16 +7,16 @@ namespace Scheduler.Security;
 /// their answers too (401, 403, 429) carry the security headers and loopback mode refuses a request before anything
 /// looks at it.
 /// </summary>
-internal sealed class SecurityStartupFilter(SchedulerUserDirectory users, ForwardedHeadersTrust trust, IConfiguration configuration)
+internal sealed class SecurityStartupFilter(SchedulerUserDirectory users, ForwardedHeadersTrust trust, SecurityHeaders headers, IConfiguration configuration)
     : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
-        app.Use(static (context, nextMiddleware) =>
+        app.Use((context, nextMiddleware) =>
         {
-            context.Response.OnStarting(static state =>
+            context.Response.OnStarting(state =>
             {
-                SecurityHeaders.Apply(((HttpContext)state).Response.Headers);
+                headers.Apply(((HttpContext)state).Response.Headers);
                 return Task.CompletedTask;
             }, context);
             return nextMiddleware(context);

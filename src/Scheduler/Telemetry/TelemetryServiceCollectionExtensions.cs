@@ -1,6 +1,6 @@
 using OpenTelemetry.Metrics;
-using Scheduler.Runs;
 using OpenTelemetry.Resources;
+using Scheduler.Runs;
 
 namespace Scheduler.Telemetry;
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Scheduler.Hosting;
+using Scheduler.Redshift.Limits;
 using Scheduler.Runs.Watching;
 
 namespace Scheduler.Benchmarks.Scale;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Scheduler.Alerts;
+using Scheduler.Configuration;
 using Scheduler.Marts;
 
 namespace Scheduler.Tests.Alerts;

@@ -1,3 +1,4 @@
+using Scheduler.Scheduling;
 using Scheduler.Api;
 
 namespace Scheduler.Tests.Api;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Audit;
 using Scheduler.Cli;
 using Scheduler.Runs;
+using Scheduler.Security;
 using Scheduler.Tests.Runs;
 
 namespace Scheduler.Tests.Api;

@@ -12,7 +12,7 @@ internal static class ArchitectureDoc
         var inTable = false;
         foreach (var line in File.ReadLines(RepositoryFiles.PathOf("docs/architecture.md")))
         {
-            if (line.StartsWith("## ", StringComparison.Ordinal))
+            if (line.StartsWith('#'))
             {
                 inTable = line.Trim() == "## Areas";
                 continue;

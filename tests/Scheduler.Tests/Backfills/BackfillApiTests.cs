@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Scheduler.Backfills;
 using Scheduler.Runs;
 using Scheduler.Testing;
 using Scheduler.Tests.Api;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Scheduler.Api;
 using Scheduler.Backfills;
 using Scheduler.Marts;
 using Scheduler.Runs;

@@ -3,6 +3,7 @@ using Npgsql;
 using Scheduler.Backfills;
 using Scheduler.Marts;
 using Scheduler.Runs;
+using Scheduler.Scheduling;
 using Scheduler.Testing;
 using Scheduler.Tests.Runs;
 

@@ -1,6 +1,8 @@
-using Scheduler.Backfills;
-using Scheduler.Marts;
 using Scheduler.Tests.RunDates;
+using Scheduler.Runs.Triggers;
+using Scheduler.Marts;
+using Scheduler.Scheduling;
+using Scheduler.Backfills;
 
 namespace Scheduler.Tests.Backfills;
 
@@ -66,7 +68,7 @@ public sealed class CatchUpPlanTests
         Assert.Equal(
             [At("2026-10-25T02:00:00+02:00"), At("2026-10-25T02:00:00+01:00"), At("2026-10-25T03:00:00+01:00"), At("2026-10-25T04:00:00+01:00")],
             plan.Run);
-        Assert.Equal(4, plan.Run.Select(s => Scheduler.Runs.TriggerKeys.CronSlot("m", s)).Distinct().Count());
+        Assert.Equal(4, plan.Run.Select(s => Scheduler.Runs.Triggers.TriggerKeys.CronSlot("m", s)).Distinct().Count());
     }
 
     [Fact]

@@ -1,7 +1,8 @@
 using Npgsql;
 using Scheduler.Runs;
-using Scheduler.Tests.Alerts;
+using Scheduler.Runs.Triggers;
 using Scheduler.Testing;
+using Scheduler.Tests.Alerts;
 using Scheduler.Tests.Marts;
 using Scheduler.Tests.Runs;
 

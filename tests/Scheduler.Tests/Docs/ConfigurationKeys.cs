@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using RedshiftDataEmulator;
+using Scheduler.Configuration;
 using Scheduler.Marts;
 using Scheduler.Marts.Live;
 using Scheduler.Tests.Runs;

@@ -1,5 +1,6 @@
 using System.Net;
 using Npgsql;
+using Scheduler.Redshift.Model;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.Tests.Emulator;

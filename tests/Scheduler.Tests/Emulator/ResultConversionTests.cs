@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Scheduler.Redshift.Model;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.Tests.Emulator;

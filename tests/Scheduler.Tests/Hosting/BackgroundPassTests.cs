@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Scheduler.Background;
 using Scheduler.Hosting;
 
 namespace Scheduler.Tests.Hosting;

@@ -1,4 +1,5 @@
 using Scheduler.Hosting;
+using Scheduler.Background;
 
 namespace Scheduler.Tests.Hosting;
 

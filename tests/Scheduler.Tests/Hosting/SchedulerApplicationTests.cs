@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Scheduler.Configuration;
 using Scheduler.Hosting;
 using Scheduler.Marts;
+using Scheduler.Marts.Live;
 using Scheduler.Testing;
 using Scheduler.Testing.Postgres;
 

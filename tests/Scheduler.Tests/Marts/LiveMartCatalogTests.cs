@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Scheduler.Configuration;
 using Scheduler.Marts;
 using Scheduler.Marts.Live;
 

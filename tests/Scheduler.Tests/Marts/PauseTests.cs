@@ -4,6 +4,7 @@ using System.Text.Json;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Runs;
+using Scheduler.Runs.Store;
 using Scheduler.Testing;
 using Scheduler.Testing.Postgres;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Npgsql;
+using Scheduler.Database;
 using Scheduler.Testing;
 
 namespace Scheduler.Tests.Packaging;

@@ -1,4 +1,4 @@
-using Scheduler.Marts.Scheduling;
+using Scheduler.Marts.Calendar;
 
 namespace Scheduler.Tests.RunDates;
 

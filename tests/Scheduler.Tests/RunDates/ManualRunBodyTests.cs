@@ -2,6 +2,9 @@ using System.Text.Json;
 using Scheduler.Api;
 using Scheduler.Marts;
 using Scheduler.Marts.Parameters;
+using Scheduler.Redshift.Model;
+using Scheduler.Runs;
+using Scheduler.Runs.Triggers;
 
 namespace Scheduler.Tests.RunDates;
 
@@ -13,7 +16,7 @@ public sealed class ManualRunBodyTests
         Parameters = new Dictionary<string, string> { ["region"] = "eu" },
     };
 
-    private static (bool Ok, Scheduler.Runs.RunRequest Request, string Field, string Problem) Read(string json)
+    private static (bool Ok, Scheduler.Runs.Triggers.RunRequest Request, string Field, string Problem) Read(string json)
     {
         using var document = JsonDocument.Parse(json);
         var ok = ManualRunBody.TryRead(document.RootElement.Clone(), Mart, out var request, out var field, out var problem);

@@ -1,5 +1,5 @@
+using Scheduler.Marts.Calendar;
 using Scheduler.Marts;
-using Scheduler.Marts.Scheduling;
 
 namespace Scheduler.Tests.RunDates;
 

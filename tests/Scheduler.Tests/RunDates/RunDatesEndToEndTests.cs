@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Scheduler.Backfills;
 using Scheduler.Runs;
+using Scheduler.Runs.Triggers;
 using Scheduler.Tests.Api;
 using Scheduler.Tests.Runs;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Database;
-using Scheduler.Marts.Pausing;
+using Scheduler.Pausing;
 using Scheduler.Runs;
 
 namespace Scheduler.Tests.Runs;

@@ -9,6 +9,8 @@ using Scheduler.Database;
 using Scheduler.Marts;
 using Scheduler.Redshift;
 using Scheduler.Runs;
+using Scheduler.Runs.Lifecycle;
+using Scheduler.Runs.Store;
 using Scheduler.Testing.Postgres;
 
 namespace Scheduler.Tests.Runs;

@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Runs;
+using Scheduler.Scheduling;
 using Scheduler.Testing;
 
 namespace Scheduler.Tests.Runs;

@@ -1,4 +1,6 @@
 using Scheduler.Runs;
+using Scheduler.Runs.Lifecycle;
+using Scheduler.Background;
 
 namespace Scheduler.Tests.Runs;
 

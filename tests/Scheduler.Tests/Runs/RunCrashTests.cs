@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Scheduler.Runs;
+using Scheduler.Runs.Triggers;
 using Scheduler.Testing;
 using Xunit.Abstractions;
 

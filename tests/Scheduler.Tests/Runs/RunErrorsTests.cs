@@ -1,6 +1,7 @@
 using System.Net;
 using Scheduler.Redshift;
 using Scheduler.Runs;
+using Scheduler.Runs.Steps;
 
 namespace Scheduler.Tests.Runs;
 

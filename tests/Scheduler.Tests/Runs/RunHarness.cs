@@ -7,6 +7,8 @@ using Npgsql;
 using RedshiftDataEmulator.Admin;
 using Scheduler.Hosting;
 using Scheduler.Runs;
+using Scheduler.Runs.Store;
+using Scheduler.Runs.Triggers;
 using Scheduler.Testing;
 using Scheduler.Testing.Hosting;
 using Scheduler.Testing.Postgres;

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using Scheduler.Database;
 using Scheduler.Redshift.Model;
 using Scheduler.Runs;
+using Scheduler.Runs.Lifecycle;
+using Scheduler.Runs.Steps;
 
 namespace Scheduler.Tests.Runs;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Scheduler.Runs;
+using Scheduler.Runs.Lifecycle;
 
 namespace Scheduler.Tests.Runs;
 

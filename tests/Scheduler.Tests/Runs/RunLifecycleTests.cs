@@ -1,8 +1,11 @@
 using System.Text.Json;
 using Hangfire;
-using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Scheduler.Runs;
+using Scheduler.Runs.Lifecycle;
+using Scheduler.Runs.Steps;
+using Scheduler.Runs.Triggers;
 using Scheduler.Testing;
 
 namespace Scheduler.Tests.Runs;

@@ -1,5 +1,6 @@
 using Scheduler.Redshift.Model;
 using Scheduler.Runs;
+using Scheduler.Runs.Lifecycle;
 
 namespace Scheduler.Tests.Runs;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Runs;
+using Scheduler.Runs.Triggers;
 using Scheduler.Testing;
 using Xunit.Abstractions;
 

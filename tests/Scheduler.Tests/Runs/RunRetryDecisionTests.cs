@@ -4,6 +4,8 @@ using Microsoft.Extensions.Time.Testing;
 using Scheduler.Marts;
 using Scheduler.Redshift.Model;
 using Scheduler.Runs;
+using Scheduler.Runs.Lifecycle;
+using Scheduler.Runs.Retries;
 
 namespace Scheduler.Tests.Runs;
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Scheduler.Pausing;
 using Scheduler.Runs;
+using Scheduler.Runs.Triggers;
 using Scheduler.Testing;
 using Scheduler.Tests.Alerts;
 
@@ -123,7 +125,7 @@ public sealed class RunRetryTests
                 ["Marts:broken:Retry:Attempts"] = "2",
                 ["Marts:broken:Retry:Delay"] = "00:00:03",
             });
-        var pauses = harness.App.Services.GetRequiredService<Scheduler.Marts.Pausing.PauseStore>();
+        var pauses = harness.App.Services.GetRequiredService<Scheduler.Pausing.PauseStore>();
 
         // A paused mart still takes a person's manual run; its scheduled runs, and retries, do not start.
         await pauses.PauseMartAsync("broken", "test", CancellationToken.None);

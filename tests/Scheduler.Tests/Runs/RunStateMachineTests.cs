@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Scheduler.Marts;
 using Scheduler.Redshift.Model;
 using Scheduler.Runs;
+using Scheduler.Runs.Lifecycle;
 
 namespace Scheduler.Tests.Runs;
 

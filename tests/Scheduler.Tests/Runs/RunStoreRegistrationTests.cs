@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Database;
 using Scheduler.Runs;
+using Scheduler.Runs.Retention;
+using Scheduler.Runs.Store;
 
 namespace Scheduler.Tests.Runs;
 

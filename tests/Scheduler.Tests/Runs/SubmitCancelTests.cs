@@ -1,3 +1,4 @@
+using Scheduler.Runs.Triggers;
 using Scheduler.Runs;
 
 namespace Scheduler.Tests.Runs;

@@ -1,8 +1,10 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
+using Scheduler.Configuration;
 using Scheduler.Hosting;
 using Scheduler.Marts;
+using Scheduler.Security;
 using Scheduler.Tests.Api;
 using Scheduler.Tests.Runs;
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Scheduler.Hosting;
 using Scheduler.Runs;
 using Scheduler.Testing;
 using Scheduler.Testing.Hosting;

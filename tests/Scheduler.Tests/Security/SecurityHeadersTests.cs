@@ -44,7 +44,10 @@ public sealed class SecurityHeadersTests
 
         foreach (var path in new[] { "/hangfire", "/hangfire/recurring", "/hangfire/marts", "/hangfire/marts/runs", "/hangfire/jobs/failed" })
         {
-            var html = await client.GetStringAsync(path);
+            // The policy the page was served with: the one the browser would enforce on it.
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+            var html = await response.Content.ReadAsStringAsync();
+            var policy = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
             foreach (System.Text.RegularExpressions.Match script in System.Text.RegularExpressions.Regex.Matches(html, "<script(?<attributes>[^>]*)>(?<body>.*?)</script>",
                 System.Text.RegularExpressions.RegexOptions.Singleline))
             {
@@ -54,7 +57,7 @@ public sealed class SecurityHeadersTests
                 }
 
                 var hash = "'sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script.Groups["body"].Value))) + "'";
-                Assert.True(SecurityHeaders.ContentSecurityPolicy.Contains(hash, StringComparison.Ordinal), $"{path} has an inline script the CSP does not allow: {script.Value[..Math.Min(120, script.Value.Length)]}");
+                Assert.True(policy.Contains(hash, StringComparison.Ordinal), $"{path} has an inline script the CSP does not allow: {script.Value[..Math.Min(120, script.Value.Length)]}");
             }
 
             Assert.DoesNotMatch(" on[a-z]+=\"", html);

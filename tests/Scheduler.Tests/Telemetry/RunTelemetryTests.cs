@@ -1,5 +1,6 @@
 using Scheduler.Testing;
 using Scheduler.Tests.Api;
+using Scheduler.Runs;
 using Scheduler.Tests.Runs;
 
 namespace Scheduler.Tests.Telemetry;

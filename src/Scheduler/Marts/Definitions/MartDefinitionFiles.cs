@@ -1,3 +1,5 @@
+using Scheduler.Configuration;
+
 namespace Scheduler.Marts.Definitions;
 
 /// <summary>Finds the <c>*.mart.json</c> files under <c>Sql:Root</c>.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using Scheduler.Background;
 using Scheduler.Hosting;
 
 namespace Scheduler.Marts.Live;

@@ -1,3 +1,5 @@
+using Scheduler.Configuration;
+
 namespace Scheduler.Marts.Live;
 
 /// <summary>The live catalog at one moment: every mart (valid, stale or invalid) and the problems of the whole configuration.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Scheduler.Configuration;
 
 namespace Scheduler.Marts.Live;
 

@@ -1,3 +1,5 @@
+using Scheduler.Configuration;
+
 namespace Scheduler.Marts.Live;
 
 /// <summary>One mart as the live catalog holds it: the definition in force (if any) and what is wrong with the current one.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Scheduler.Marts.Scheduling;
+using Scheduler.Marts.Calendar;
+using Scheduler.Redshift.Model;
 using Scheduler.Sql;
 
 namespace Scheduler.Marts.Parameters;

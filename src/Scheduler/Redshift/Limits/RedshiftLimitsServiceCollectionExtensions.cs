@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scheduler.Configuration;
+using Scheduler.Runs.Watching;
 
 namespace Scheduler.Redshift.Limits;
 

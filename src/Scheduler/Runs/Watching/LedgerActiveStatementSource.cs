@@ -1,3 +1,5 @@
+using Scheduler.Runs.Store;
+
 namespace Scheduler.Runs.Watching;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Scheduler.Redshift;
 using Scheduler.Redshift.Model;
+using Scheduler.Runs.Lifecycle;
+using Scheduler.Runs.Steps;
 
 namespace Scheduler.Runs.Watching;
 

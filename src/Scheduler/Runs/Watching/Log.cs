@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Scheduler.Background;
 
 namespace Scheduler.Runs.Watching;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scheduler.Background;
 using Scheduler.Hosting;
 using Scheduler.Redshift;
 using Scheduler.Redshift.Model;

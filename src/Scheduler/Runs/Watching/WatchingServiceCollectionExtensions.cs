@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Scheduler.Configuration;
 using Scheduler.Redshift;
 using Scheduler.Redshift.Limits;
+using Scheduler.Runs.Lifecycle;
 
 namespace Scheduler.Runs.Watching;
 

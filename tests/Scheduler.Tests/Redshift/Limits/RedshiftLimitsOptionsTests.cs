@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Scheduler.Marts;
 using Scheduler.Redshift.Limits;
 using Scheduler.Runs;
+using Scheduler.Runs.Queue;
 using Scheduler.Runs.Watching;
 
 namespace Scheduler.Tests.Redshift.Limits;

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Runs;
+using Scheduler.Runs.Store;
+using Scheduler.Runs.Triggers;
 using Scheduler.Runs.Watching;
 using Scheduler.Testing;
 using Scheduler.Testing.Hosting;

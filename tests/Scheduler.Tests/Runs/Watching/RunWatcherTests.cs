@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
+using Scheduler.Redshift.Limits;
 using Scheduler.Runs.Watching;
 using Scheduler.Testing;
 
