@@ -6,7 +6,7 @@ using Scheduler.Marts;
 namespace Scheduler.Alerts;
 
 /// <summary>Binds and validates the alert keys and <c>Scheduler:PublicUrl</c>, collecting every problem.</summary>
-public static class AlertConfiguration
+internal static class AlertConfiguration
 {
     /// <summary>Reads the settings; problems are added to <paramref name="problems"/>.</summary>
     public static AlertSettings Read(IConfiguration configuration, ICollection<ConfigurationProblem> problems) =>

@@ -1,7 +1,7 @@
 namespace Scheduler.Alerts;
 
 /// <summary>A failure alert could not be delivered within its attempts; the job ends Failed with this message.</summary>
-public sealed class AlertDeliveryException : Exception
+internal sealed class AlertDeliveryException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public AlertDeliveryException()

@@ -4,7 +4,7 @@ namespace Scheduler.Alerts;
 /// The <c>Alerts</c> section as configured. Values are kept as text and parsed by <see cref="AlertOptionsValidator"/>:
 /// the binder would stop at the first malformed TimeSpan, and every problem should be listed at once.
 /// </summary>
-public sealed class AlertOptions
+internal sealed class AlertOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Alerts";

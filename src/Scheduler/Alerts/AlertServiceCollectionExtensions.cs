@@ -6,7 +6,7 @@ using Scheduler.Runs;
 namespace Scheduler.Alerts;
 
 /// <summary>Registers failure alerts.</summary>
-public static class AlertServiceCollectionExtensions
+internal static class AlertServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="AlertOptions"/> (validated with <c>Marts:&lt;name&gt;:Alerts:WebhookUrl</c> and

@@ -8,7 +8,7 @@ namespace Scheduler.Alerts;
 /// Validated alert configuration: <c>Alerts:WebhookUrl</c>, <c>Marts:&lt;name&gt;:Alerts:WebhookUrl</c> (replaces the
 /// global URL for that mart), the retry schedule, and <c>Scheduler:PublicUrl</c> for links to run pages.
 /// </summary>
-public sealed class AlertSettings
+internal sealed class AlertSettings
 {
     /// <summary>The default of <c>Alerts:MaxAttempts</c>.</summary>
     public const int DefaultMaxAttempts = 8;

@@ -10,7 +10,7 @@ namespace Scheduler.Alerts;
 /// observes the run lifecycle (<see cref="IRunObserver"/>), which calls it once per change; delivery then happens in a Hangfire job with its own retries, so a slow or broken
 /// receiver never delays or fails the run, and a restart does not lose a pending alert.
 /// </summary>
-public sealed class FailureAlerts(AlertSettings settings, Scheduler.Marts.IMartCatalog catalog, IBackgroundJobClient jobs, ILogger<FailureAlerts> logger) : IRunObserver
+internal sealed class FailureAlerts(AlertSettings settings, Scheduler.Marts.IMartCatalog catalog, IBackgroundJobClient jobs, ILogger<FailureAlerts> logger) : IRunObserver
 {
     /// <summary>The terminal statuses that raise an alert.</summary>
     public static readonly IReadOnlySet<string> AlertingStatuses = new HashSet<string>(StringComparer.Ordinal) { "Failed", "TimedOut", "Lost" };

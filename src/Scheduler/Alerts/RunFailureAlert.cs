@@ -14,7 +14,7 @@ namespace Scheduler.Alerts;
 /// <param name="CompletedAt">When the terminal status was recorded.</param>
 /// <param name="Link">The run's page in the dashboard, when <c>Scheduler:PublicUrl</c> is set.</param>
 /// <param name="Text">One line for chat webhooks (Slack and Mattermost show <c>text</c>).</param>
-public sealed record RunFailureAlert(
+internal sealed record RunFailureAlert(
     string AlertId,
     string Mart,
     string RunId,

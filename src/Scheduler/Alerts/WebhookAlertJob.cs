@@ -12,7 +12,7 @@ namespace Scheduler.Alerts;
 /// (delays from <see cref="AlertSettings.DelayBefore"/>) instead of using Hangfire's automatic retry, whose delays are
 /// fixed at compile time; only the last failed attempt ends as a Failed job in the dashboard.
 /// </summary>
-public sealed class WebhookAlertJob(
+internal sealed class WebhookAlertJob(
     AlertSettings settings,
     Scheduler.Marts.IMartCatalog catalog,
     IHttpClientFactory httpClients,

@@ -17,7 +17,7 @@ namespace Scheduler.Api;
 /// The HTTP API under <c>/api</c>: marts, runs, trigger and cancel. Runs are the run JSON of the contract
 /// (<see cref="RunJson.Options"/>); errors are <c>application/problem+json</c> with a detail that says what to do.
 /// </summary>
-public static class ApiEndpoints
+internal static class ApiEndpoints
 {
     /// <summary>The default of <c>limit</c> on <c>GET /api/runs</c>.</summary>
     public const int DefaultLimit = 50;

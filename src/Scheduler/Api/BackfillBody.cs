@@ -16,7 +16,7 @@ namespace Scheduler.Api;
 /// Dates are read by <see cref="LogicalDateParser"/>; a <c>to</c> given as a date alone covers that whole local day, so
 /// <c>"to": "2026-11-30"</c> includes every fire time on the 30th.
 /// </remarks>
-public static class BackfillBody
+internal static class BackfillBody
 {
     /// <summary>The largest body read.</summary>
     public const int MaxBytes = 64 * 1024;

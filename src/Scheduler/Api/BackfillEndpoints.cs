@@ -14,7 +14,7 @@ namespace Scheduler.Api;
 /// lists a mart's, <c>GET /api/backfills/{id}</c> shows progress, <c>POST /api/backfills/{id}/cancel</c> stops it (runs
 /// already started go on). Reads need any authenticated user; writes the Admin role and a same-origin request.
 /// </summary>
-public static class BackfillEndpoints
+internal static class BackfillEndpoints
 {
     /// <summary>Maps the routes on the API group.</summary>
     public static void MapBackfillApi(this RouteGroupBuilder api)

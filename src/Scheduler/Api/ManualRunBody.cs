@@ -11,7 +11,7 @@ namespace Scheduler.Api;
 /// <c>{ "logicalDate": "2026-12-01", "parameters": { "region": "eu" }, "downstream": true }</c>. Every member is optional;
 /// a member of the wrong type, an unknown member or an unreadable date is refused naming the field.
 /// </summary>
-public static class ManualRunBody
+internal static class ManualRunBody
 {
     /// <summary>The largest body read.</summary>
     public const int MaxBytes = 64 * 1024;

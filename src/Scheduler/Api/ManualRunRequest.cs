@@ -10,4 +10,4 @@ namespace Scheduler.Api;
 /// </param>
 /// <param name="Parameters">Overrides of the mart's parameter defaults (string values; not the built-in ones).</param>
 /// <param name="Downstream">Start the marts that depend on this one when it succeeds.</param>
-public sealed record ManualRunRequest(string? LogicalDate, IReadOnlyDictionary<string, string>? Parameters, bool? Downstream);
+internal sealed record ManualRunRequest(string? LogicalDate, IReadOnlyDictionary<string, string>? Parameters, bool? Downstream);

@@ -10,7 +10,7 @@ namespace Scheduler.Api;
 /// <param name="File">The definition file, relative to <c>Sql:Root</c>; null for configuration.</param>
 /// <param name="Line">The line in <paramref name="File"/>, when known.</param>
 /// <param name="Message">All of it in one line, as <c>validate</c> prints it.</param>
-public sealed record MartProblem(string Key, string? Value, string Expected, string? File, int? Line, string Message)
+internal sealed record MartProblem(string Key, string? Value, string Expected, string? File, int? Line, string Message)
 {
     /// <summary>The API form of a configuration problem.</summary>
     public static MartProblem From(ConfigurationProblem problem)

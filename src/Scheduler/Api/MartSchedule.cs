@@ -4,7 +4,7 @@ using Scheduler.Scheduling;
 namespace Scheduler.Api;
 
 /// <summary>A mart's schedule for people: the next fire time and the cron expression in words.</summary>
-public static class MartSchedule
+internal static class MartSchedule
 {
     /// <summary>The next fire time after <paramref name="now"/> in UTC, or null when the mart is manual only or disabled.</summary>
     public static DateTimeOffset? NextFireAt(MartDefinition mart, DateTimeOffset now)

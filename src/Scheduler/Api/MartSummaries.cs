@@ -6,7 +6,7 @@ using Scheduler.Pausing;
 namespace Scheduler.Api;
 
 /// <summary>Builds the <see cref="MartSummary"/> list that the API and the Marts page both show.</summary>
-public static class MartSummaries
+internal static class MartSummaries
 {
     /// <summary>Every mart of the snapshot, valid or not, with its pause and last run.</summary>
     public static IReadOnlyList<MartSummary> Build(

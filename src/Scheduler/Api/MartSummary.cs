@@ -14,7 +14,7 @@ namespace Scheduler.Api;
 /// <param name="NextFireAt">The next scheduled start in UTC; null when manual only, disabled, paused or invalid.</param>
 /// <param name="NextFireAtLocal">The same instant in the mart's time zone, with its offset.</param>
 /// <param name="LastRun">The newest run, or null.</param>
-public sealed record MartSummary(
+internal sealed record MartSummary(
     string Name,
     string? SqlFile,
     string? Cron,

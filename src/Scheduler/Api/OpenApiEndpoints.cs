@@ -6,7 +6,7 @@ namespace Scheduler.Api;
 /// The HTTP API's OpenAPI document at <see cref="DocumentPath"/>, made by ASP.NET Core's built-in OpenAPI support from
 /// the metadata on <see cref="ApiEndpoints"/> (names, summaries, response types, problem responses).
 /// </summary>
-public static class OpenApiEndpoints
+internal static class OpenApiEndpoints
 {
     /// <summary>The name of the one document.</summary>
     public const string DocumentName = "v1";

@@ -6,7 +6,7 @@ namespace Scheduler.Api;
 
 /// <summary>The optional body of a pause: <c>{"reason": "…"}</c>, kept with the pause and shown in the banner and the log.</summary>
 /// <param name="Reason">Why (at most 500 characters).</param>
-public sealed record PauseRequest(string? Reason)
+internal sealed record PauseRequest(string? Reason)
 {
     /// <summary>The longest reason kept.</summary>
     public const int MaxReasonLength = 500;

@@ -5,7 +5,7 @@ namespace Scheduler.Api;
 /// <param name="Paused">Whether it is paused now.</param>
 /// <param name="PausedAt">Since when (UTC), while paused.</param>
 /// <param name="PausedBy">Who paused it, while paused (null when unknown).</param>
-public sealed record PauseSummary(string? Mart, bool Paused, DateTimeOffset? PausedAt, string? PausedBy)
+internal sealed record PauseSummary(string? Mart, bool Paused, DateTimeOffset? PausedAt, string? PausedBy)
 {
     /// <summary>Why it was paused, when the pause said so.</summary>
     public string? Reason { get; init; }

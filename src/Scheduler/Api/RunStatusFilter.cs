@@ -9,7 +9,7 @@ namespace Scheduler.Api;
 /// lists (parsed as flags: <c>Running,Cancelling</c> is some other status) and surrounding spaces, and filter by
 /// something nobody asked for.
 /// </summary>
-public static class RunStatusFilter
+internal static class RunStatusFilter
 {
     /// <summary>The query parameter's name.</summary>
     public const string ParameterName = "status";

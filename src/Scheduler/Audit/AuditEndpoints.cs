@@ -5,7 +5,7 @@ using Scheduler.Security;
 namespace Scheduler.Audit;
 
 /// <summary><c>GET /api/audit</c>: the audit log, newest first, for Admins.</summary>
-public static class AuditEndpoints
+internal static class AuditEndpoints
 {
     /// <summary>The default of <c>limit</c>.</summary>
     public const int DefaultLimit = 100;

@@ -11,7 +11,7 @@ namespace Scheduler.Audit;
 /// <param name="RemoteAddress">The client's address; null for the command line.</param>
 /// <param name="Outcome"><c>accepted</c> or <c>refused</c>.</param>
 /// <param name="Status">The HTTP status answered (the command line's: 0 accepted, else its exit code).</param>
-public sealed record AuditEntry(
+internal sealed record AuditEntry(
     DateTimeOffset At,
     string User,
     string Role,

@@ -1,7 +1,7 @@
 namespace Scheduler.Audit;
 
 /// <summary><c>Audit:*</c>: how long the audit log is kept.</summary>
-public sealed class AuditOptions
+internal sealed class AuditOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Audit";

@@ -6,4 +6,4 @@ namespace Scheduler.Audit;
 /// <param name="Action">Only this action.</param>
 /// <param name="Before">Only entries older than this id (the previous page's last id).</param>
 /// <param name="Limit">At most this many entries.</param>
-public sealed record AuditQuery(string? User, string? Mart, string? Action, long? Before, int Limit);
+internal sealed record AuditQuery(string? User, string? Mart, string? Action, long? Before, int Limit);

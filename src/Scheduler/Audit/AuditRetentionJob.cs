@@ -9,7 +9,7 @@ namespace Scheduler.Audit;
 /// the run ledger's retention is, deleting in batches of <c>Audit:PurgeBatchSize</c>.
 /// </summary>
 [AutomaticRetry(Attempts = 3)]
-public sealed partial class AuditRetentionJob(AuditStore store, IOptions<AuditOptions> options, TimeProvider timeProvider, ILogger<AuditRetentionJob> logger)
+internal sealed partial class AuditRetentionJob(AuditStore store, IOptions<AuditOptions> options, TimeProvider timeProvider, ILogger<AuditRetentionJob> logger)
 {
     /// <summary>The recurring job's id.</summary>
     public const string RecurringJobId = "audit:retention";

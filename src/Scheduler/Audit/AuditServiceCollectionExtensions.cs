@@ -3,7 +3,7 @@ using Scheduler.Configuration;
 namespace Scheduler.Audit;
 
 /// <summary>Registers the audit log: its store, the middleware that records requests, and its retention job.</summary>
-public static class AuditServiceCollectionExtensions
+internal static class AuditServiceCollectionExtensions
 {
     /// <summary>Adds the audit log, with <c>Audit:*</c> validated at start-up.</summary>
     public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration)

@@ -11,7 +11,7 @@ namespace Scheduler.Audit;
 /// The audit log in PostgreSQL (<c>&lt;Database:Schema&gt;.audit_log</c>): written once per action, read by
 /// <c>GET /api/audit</c> and the dashboard's Audit page, purged by <see cref="AuditRetentionJob"/>.
 /// </summary>
-public sealed class AuditStore(SchedulerDatabase database)
+internal sealed class AuditStore(SchedulerDatabase database)
 {
     private const int MaxTextLength = 512;
     private readonly NpgsqlDataSource _dataSource = database.DataSource;

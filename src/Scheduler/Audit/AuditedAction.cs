@@ -5,7 +5,7 @@ namespace Scheduler.Audit;
 /// <param name="Target">What it is asked of, e.g. <c>mart/daily</c>; null when global.</param>
 /// <param name="Mart">The mart concerned, when one is.</param>
 /// <param name="Via">Where it came from: <c>api</c>, <c>dashboard</c> (our pages), <c>hangfire</c> (Hangfire's own pages).</param>
-public sealed record AuditedAction(string Action, string? Target, string? Mart, string Via)
+internal sealed record AuditedAction(string Action, string? Target, string? Mart, string Via)
 {
     /// <summary>
     /// The action of a request, or null when the request changes nothing (a GET, or the dashboard's statistics poll,

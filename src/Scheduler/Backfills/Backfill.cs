@@ -1,7 +1,7 @@
 namespace Scheduler.Backfills;
 
 /// <summary>A backfill (or a catch-up after downtime): a mart's planned dates, run oldest first, a few at a time.</summary>
-public sealed record Backfill
+internal sealed record Backfill
 {
     public required Guid BackfillId { get; init; }
 

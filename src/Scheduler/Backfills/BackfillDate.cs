@@ -8,4 +8,4 @@ namespace Scheduler.Backfills;
 /// <param name="RunId">Its run: the latest attempt when the first failed and was retried.</param>
 /// <param name="RunStatus">That run's status, when it has one.</param>
 /// <param name="Note">Why it was excluded, or what its run did.</param>
-public sealed record BackfillDate(DateTimeOffset LogicalDate, BackfillDateState State, Guid? RunId, RunStatus? RunStatus, string? Note);
+internal sealed record BackfillDate(DateTimeOffset LogicalDate, BackfillDateState State, Guid? RunId, RunStatus? RunStatus, string? Note);

@@ -4,7 +4,7 @@ namespace Scheduler.Backfills;
 
 /// <summary>Where one planned date of a backfill is.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<BackfillDateState>))]
-public enum BackfillDateState
+internal enum BackfillDateState
 {
     /// <summary>Waiting for a free slot (the backfill's maxConcurrent, the mart's MaxActiveRuns).</summary>
     Pending,

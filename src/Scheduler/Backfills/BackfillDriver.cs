@@ -19,7 +19,7 @@ namespace Scheduler.Backfills;
 /// twice. A mart without a free run slot (<c>MaxActiveRuns</c>), a pause or a disabled mart just leaves the dates
 /// pending until the next drive.
 /// </remarks>
-public sealed partial class BackfillDriver(
+internal sealed partial class BackfillDriver(
     BackfillStore store,
     RunSweepQueries runs,
     IMartCatalog catalog,

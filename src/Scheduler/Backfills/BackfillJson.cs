@@ -6,7 +6,7 @@ using Scheduler.Marts;
 namespace Scheduler.Backfills;
 
 /// <summary>The JSON of a backfill (<c>GET /api/backfills/{id}</c>, the list, the 202 of a new one), times in UTC and in the mart's zone.</summary>
-public static class BackfillJson
+internal static class BackfillJson
 {
     /// <summary>The backfill, its totals and (when <paramref name="dates"/> is given) every planned date.</summary>
     public static Dictionary<string, object?> Of(Backfill backfill, IReadOnlyList<BackfillDate>? dates, MartDefinition? mart)

@@ -4,7 +4,7 @@ namespace Scheduler.Backfills;
 
 /// <summary>Who made a backfill. Serialised in lower case.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<BackfillKind>))]
-public enum BackfillKind
+internal enum BackfillKind
 {
     /// <summary>A person (API or dashboard); its runs have trigger <c>backfill</c>.</summary>
     [JsonStringEnumMemberName("backfill")]

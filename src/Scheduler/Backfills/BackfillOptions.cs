@@ -1,7 +1,7 @@
 namespace Scheduler.Backfills;
 
 /// <summary><c>Backfills:*</c>: how often backfills and catch-up are looked at.</summary>
-public sealed class BackfillOptions
+internal sealed class BackfillOptions
 {
     public const string SectionName = "Backfills";
 

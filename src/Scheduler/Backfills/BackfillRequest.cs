@@ -5,7 +5,7 @@ namespace Scheduler.Backfills;
 /// <summary>What a person asks of a backfill (read by <see cref="BackfillBody"/>).</summary>
 /// <param name="From">The first logical date to plan (inclusive).</param>
 /// <param name="To">The last logical date to plan (inclusive).</param>
-public sealed record BackfillRequest(DateTimeOffset From, DateTimeOffset To)
+internal sealed record BackfillRequest(DateTimeOffset From, DateTimeOffset To)
 {
     /// <summary>At most this many of its runs at once (1 to the mart's MaxActiveRuns).</summary>
     public int MaxConcurrent { get; init; } = 1;

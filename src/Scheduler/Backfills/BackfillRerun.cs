@@ -4,7 +4,7 @@ namespace Scheduler.Backfills;
 
 /// <summary>Which planned dates a backfill runs (decided once, when it is planned). Serialised in lower case.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<BackfillRerun>))]
-public enum BackfillRerun
+internal enum BackfillRerun
 {
     /// <summary>Only dates with no run at all (the default).</summary>
     [JsonStringEnumMemberName("missing")]

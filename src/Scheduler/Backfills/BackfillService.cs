@@ -11,7 +11,7 @@ namespace Scheduler.Backfills;
 /// Plans, starts and cancels backfills. Planning decides once which dates run (the rerun choice) and stores every
 /// date; the <see cref="BackfillDriver"/> then runs them.
 /// </summary>
-public sealed partial class BackfillService(
+internal sealed partial class BackfillService(
     BackfillStore store,
     RunSweepQueries runs,
     BackfillDriver driver,

@@ -6,7 +6,7 @@ using Scheduler.Runs;
 namespace Scheduler.Backfills;
 
 /// <summary>Registers backfills (catch-up after downtime, which plans through them, is <c>AddScheduling</c>'s).</summary>
-public static class BackfillServiceCollectionExtensions
+internal static class BackfillServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the store, the driver (woken by runs ending: an <see cref="IRunObserver"/>), and the sweep. Needs <c>AddRuns</c>, <c>AddMarts</c> and the pause store. Options: <c>Backfills:*</c>, validated at start-up.

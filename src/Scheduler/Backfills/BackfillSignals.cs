@@ -9,7 +9,7 @@ namespace Scheduler.Backfills;
 /// backfills are driven (by <see cref="BackfillSweepService"/>, never on the caller's thread, which is storing a run change).
 /// Each wake carries the mart's name.
 /// </summary>
-public sealed class BackfillSignals : KeyedPassSignal, IRunObserver
+internal sealed class BackfillSignals : KeyedPassSignal, IRunObserver
 {
     /// <inheritdoc />
     public void RunEnded(RunRecord run)

@@ -4,7 +4,7 @@ namespace Scheduler.Backfills;
 
 /// <summary>Where a backfill is.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<BackfillStatus>))]
-public enum BackfillStatus
+internal enum BackfillStatus
 {
     /// <summary>Some dates are still pending or running.</summary>
     Running,

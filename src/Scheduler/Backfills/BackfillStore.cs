@@ -12,7 +12,7 @@ namespace Scheduler.Backfills;
 /// watermarks. Changes to a backfill's dates are made under its advisory lock (<see cref="LockAsync"/>), so a driver
 /// and a cancel never interleave.
 /// </summary>
-public sealed class BackfillStore
+internal sealed class BackfillStore
 {
     private const string Columns =
         "backfill_id, kind, mart, from_date, to_date, max_concurrent, rerun, downstream, parameters, status, created_at, created_by, " +

@@ -11,7 +11,7 @@ namespace Scheduler.Backfills;
 /// start-up and each <see cref="BackfillOptions.SweepInterval"/>, so a backfill whose process was killed resumes on any
 /// instance. Overlapping drivers on several instances wait for each other on the backfill's lock.
 /// </summary>
-public sealed partial class BackfillSweepService(
+internal sealed partial class BackfillSweepService(
     BackfillStore store,
     BackfillDriver driver,
     BackfillSignals signals,

@@ -3,7 +3,7 @@ using Scheduler.Runs;
 namespace Scheduler.Backfills;
 
 /// <summary>The dates of a backfill counted by state; <see cref="Succeeded"/> and <see cref="NotSucceeded"/> split the finished ones.</summary>
-public sealed record BackfillTotals(int Planned, int Pending, int Started, int Finished, int Succeeded, int NotSucceeded, int Excluded, int Cancelled)
+internal sealed record BackfillTotals(int Planned, int Pending, int Started, int Finished, int Succeeded, int NotSucceeded, int Excluded, int Cancelled)
 {
     /// <summary>Counts <paramref name="dates"/>.</summary>
     public static BackfillTotals Of(IReadOnlyList<BackfillDate> dates)

@@ -4,7 +4,7 @@ namespace Scheduler.Background;
 /// A <see cref="PassSignal"/> that says what to look at: each wake carries a key (a slot, a mart), the pass takes the
 /// pending keys with <see cref="Drain"/> and handles just those, while its periodic pass still covers everything.
 /// </summary>
-public class KeyedPassSignal : PassSignal
+internal class KeyedPassSignal : PassSignal
 {
     private readonly Lock _gate = new();
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);

@@ -4,7 +4,7 @@ namespace Scheduler.Background;
 /// Wakes a <see cref="BackgroundPass"/> before its interval is up: something happened that its pass should handle now.
 /// Wakes coalesce: any number of them before the pass starts gives one pass, and a wake during a pass gives one more.
 /// </summary>
-public class PassSignal
+internal class PassSignal
 {
     private readonly Lock _gate = new();
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -14,7 +14,7 @@ namespace Scheduler.Cli;
 /// The command line: <c>serve</c> (the default), <c>validate</c> and <c>split FILE</c>. Add a command by adding a
 /// <see cref="CliCommand"/> to <see cref="Commands"/>.
 /// </summary>
-public static class CommandLine
+internal static class CommandLine
 {
     /// <summary>Exit code for bad usage or invalid configuration.</summary>
     public const int ExitInvalid = 1;

@@ -9,7 +9,7 @@ namespace Scheduler.Configuration;
 /// <see cref="Configuration.SecretValues"/>).
 /// </param>
 /// <param name="Expected">What was expected instead.</param>
-public sealed record ConfigurationProblem(string Key, string? Value, string Expected)
+internal sealed record ConfigurationProblem(string Key, string? Value, string Expected)
 {
     /// <summary>The value found (masked for a secret-like key), or null when the key is missing.</summary>
     public string? Value { get; init; } = Configuration.SecretValues.Mask(Key, Value);

@@ -1,7 +1,7 @@
 namespace Scheduler.Configuration;
 
 /// <summary>The configuration is invalid; <see cref="Problems"/> lists every problem found, one per line in the message.</summary>
-public sealed class SchedulerConfigurationException : Exception
+internal sealed class SchedulerConfigurationException : Exception
 {
     /// <summary>Creates the exception from the problems found.</summary>
     public SchedulerConfigurationException(IReadOnlyList<ConfigurationProblem> problems)

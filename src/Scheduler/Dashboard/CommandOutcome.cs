@@ -5,4 +5,4 @@ namespace Scheduler.Dashboard;
 /// <param name="Message">What happened, e.g. "Skipped: run … is still active."</param>
 /// <param name="RunId">The run started, skipped or cancelled.</param>
 /// <param name="RunUrl">The dashboard page of the started run, for the browser to go to.</param>
-public sealed record CommandOutcome(string Outcome, string Message, Guid? RunId = null, string? RunUrl = null);
+internal sealed record CommandOutcome(string Outcome, string Message, Guid? RunId = null, string? RunUrl = null);

@@ -5,7 +5,7 @@ using Scheduler.Security;
 namespace Scheduler.Dashboard;
 
 /// <summary>Registers the Hangfire dashboard's options and the Marts pages.</summary>
-public static class DashboardServiceCollectionExtensions
+internal static class DashboardServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the <see cref="DashboardOptions"/> that <c>MapHangfireDashboard</c> picks up: our authentication

@@ -15,7 +15,7 @@ namespace Scheduler.Dashboard;
 /// Adds the Marts pages and commands to Hangfire's dashboard (its static route collection and navigation menu),
 /// once per process. Pages resolve their services from the request, so they serve whichever host handles it.
 /// </summary>
-public static class MartsDashboard
+internal static class MartsDashboard
 {
     private const string RunIdPattern = "(?<runId>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})";
     private const string BackfillIdPattern = "(?<backfillId>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})";

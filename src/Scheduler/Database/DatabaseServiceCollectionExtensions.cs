@@ -5,7 +5,7 @@ using Scheduler.Configuration;
 namespace Scheduler.Database;
 
 /// <summary>Registers the service's database.</summary>
-public static class DatabaseServiceCollectionExtensions
+internal static class DatabaseServiceCollectionExtensions
 {
     /// <summary>The DI key under which the service's <see cref="NpgsqlDataSource"/> is also registered.</summary>
     public const string DataSourceKey = "Scheduler";

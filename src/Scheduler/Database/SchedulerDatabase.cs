@@ -8,7 +8,7 @@ namespace Scheduler.Database;
 /// migration of the service's schema (<see cref="SchedulerMigrations"/>), applied once per process before anything
 /// else uses it.
 /// </summary>
-public sealed class SchedulerDatabase : IAsyncDisposable
+internal sealed class SchedulerDatabase : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _migrated;

@@ -1,7 +1,7 @@
 namespace Scheduler.Database;
 
 /// <summary>The service's PostgreSQL database (<c>ConnectionStrings:Scheduler</c>): Hangfire's storage and the run ledger.</summary>
-public sealed class SchedulerDatabaseOptions
+internal sealed class SchedulerDatabaseOptions
 {
     /// <summary>The configuration key of the connection string.</summary>
     public const string ConnectionStringKey = "ConnectionStrings:Scheduler";

@@ -4,7 +4,7 @@ using Scheduler.Runs;
 namespace Scheduler.Dependencies;
 
 /// <summary>Registers mart dependencies: the propagator, its job, the run observer and the sweep.</summary>
-public static class DependenciesServiceCollectionExtensions
+internal static class DependenciesServiceCollectionExtensions
 {
     /// <summary>Registers dependencies. Needs <c>AddRuns</c> and <c>AddMarts</c>.</summary>
     public static IServiceCollection AddDependencies(this IServiceCollection services)

@@ -9,7 +9,7 @@ namespace Scheduler.Dependencies;
 /// Hears a run end and, when the run starts dependants and its mart has any, enqueues <see cref="PropagateDependantsJob"/>.
 /// A crash before the job runs (or before it is enqueued) is covered by <see cref="DependencySweepService"/>.
 /// </summary>
-public sealed class DependencyObserver(IMartCatalog catalog, IBackgroundJobClient jobs) : IRunObserver
+internal sealed class DependencyObserver(IMartCatalog catalog, IBackgroundJobClient jobs) : IRunObserver
 {
     /// <inheritdoc />
     public void RunEnded(RunRecord run)

@@ -16,7 +16,7 @@ namespace Scheduler.Dependencies;
 /// level). Idempotent: every reservation has a trigger key derived from the upstream runs, so the job that follows a
 /// run's end and the sweep that re-drives it after a crash reserve each dependant's run once.
 /// </summary>
-public sealed partial class DependencyPropagator(
+internal sealed partial class DependencyPropagator(
     IMartCatalog catalog,
     IRunQueries ledger,
     RunLifecycle lifecycle,

@@ -14,7 +14,7 @@ namespace Scheduler.Dependencies;
 /// were not handled are handled again: a crash after a run's end and before its dependants' reservation, a dependant
 /// that was busy. Every instance runs it; trigger keys make overlaps cost reads, never a second run.
 /// </summary>
-public sealed partial class DependencySweepService(
+internal sealed partial class DependencySweepService(
     RunSweepQueries ledger,
     DependencyPropagator propagator,
     IOptions<RunsOptions> options,

@@ -5,7 +5,7 @@ using Scheduler.Runs.Lifecycle;
 namespace Scheduler.Dependencies;
 
 /// <summary>The Hangfire job that handles an ended run's dependants (enqueued by <see cref="DependencyObserver"/>).</summary>
-public sealed class PropagateDependantsJob(DependencyPropagator propagator, IOptions<RunsOptions> options)
+internal sealed class PropagateDependantsJob(DependencyPropagator propagator, IOptions<RunsOptions> options)
 {
     private readonly RunFaultPoints _faults = new(options);
 

@@ -12,7 +12,7 @@ using Scheduler.Runs;
 namespace Scheduler.Hosting;
 
 /// <summary>Hangfire with PostgreSQL storage and a server in this process.</summary>
-public static class HangfireServiceCollectionExtensions
+internal static class HangfireServiceCollectionExtensions
 {
     /// <summary>
     /// Registers Hangfire on <c>ConnectionStrings:Scheduler</c> (schema created on first start) and a Hangfire server,

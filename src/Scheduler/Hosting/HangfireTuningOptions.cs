@@ -8,7 +8,7 @@ namespace Scheduler.Hosting;
 /// defaults (15 s scheduler and queue polling, 30 min invisibility) would add up to 30 s to every poll and delay crash
 /// recovery by half an hour.
 /// </summary>
-public sealed class HangfireTuningOptions
+internal sealed class HangfireTuningOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Hangfire";

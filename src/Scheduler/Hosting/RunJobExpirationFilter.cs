@@ -13,7 +13,7 @@ namespace Scheduler.Hosting;
 /// instead of a day (a run makes a poll job every few seconds, and the ledger keeps the history), and failed jobs of any
 /// kind <see cref="RunsOptions.FailedJobRetention"/> (Hangfire never expires them: its Failed list would grow for ever).
 /// </summary>
-public sealed class RunJobExpirationFilter(IOptions<RunsOptions> options) : JobFilterAttribute, IApplyStateFilter
+internal sealed class RunJobExpirationFilter(IOptions<RunsOptions> options) : JobFilterAttribute, IApplyStateFilter
 {
     /// <inheritdoc />
     public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)

@@ -22,7 +22,7 @@ using Scheduler.Telemetry;
 namespace Scheduler.Hosting;
 
 /// <summary>The composition root of the service: configuration, marts, Hangfire, dashboard and health endpoints.</summary>
-public static class SchedulerApplication
+internal static class SchedulerApplication
 {
     /// <summary>
     /// Builds the service. Bad configuration throws <see cref="SchedulerConfigurationException"/> listing every

@@ -1,7 +1,7 @@
 namespace Scheduler.Marts;
 
 /// <summary>The marts configured at start-up, validated.</summary>
-public interface IMartCatalog
+internal interface IMartCatalog
 {
     IReadOnlyList<MartDefinition> Marts { get; }
 

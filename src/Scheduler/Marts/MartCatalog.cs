@@ -1,7 +1,7 @@
 namespace Scheduler.Marts;
 
 /// <summary>The validated marts, in configuration order.</summary>
-public sealed class MartCatalog : IMartCatalog
+internal sealed class MartCatalog : IMartCatalog
 {
     private readonly Dictionary<string, MartDefinition> _byName;
 

@@ -1,7 +1,7 @@
 namespace Scheduler.Marts;
 
 /// <summary><c>Marts:&lt;name&gt;:CatchUp</c>: what happens to cron slots missed while no scheduler instance was running.</summary>
-public enum MartCatchUp
+internal enum MartCatchUp
 {
     /// <summary>Every missed slot is recorded as a Skipped run ("missed while the scheduler was down").</summary>
     None,

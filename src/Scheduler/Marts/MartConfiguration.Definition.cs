@@ -9,7 +9,7 @@ using Scheduler.Sql;
 namespace Scheduler.Marts;
 
 /// <content>One mart's definition: its keys, SQL file, schedule, time zone, timeout and polling, put together.</content>
-public static partial class MartConfiguration
+internal static partial class MartConfiguration
 {
     private static MartEntry ReadMart(
         IConfiguration configuration, IConfiguration section, string name, string prefix, MartDefinitionFile? file, SqlRoots roots, bool checkSql)

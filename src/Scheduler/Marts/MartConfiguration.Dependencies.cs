@@ -6,7 +6,7 @@ using Scheduler.Marts.Dependencies;
 namespace Scheduler.Marts;
 
 /// <content><c>DependsOn</c>: reading the list, and checking the marts' dependencies against each other.</content>
-public static partial class MartConfiguration
+internal static partial class MartConfiguration
 {
     /// <summary>
     /// <c>DependsOn</c>: a list (<c>DependsOn:0</c>, <c>DependsOn:1</c>; in a definition file a JSON array), or one name

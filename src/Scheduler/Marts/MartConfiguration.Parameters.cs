@@ -5,7 +5,7 @@ using Scheduler.Marts.Parameters;
 namespace Scheduler.Marts;
 
 /// <content><c>Parameters</c>: the named SQL parameters' defaults, and their use by the statements.</content>
-public static partial class MartConfiguration
+internal static partial class MartConfiguration
 {
     private static Dictionary<string, string> ReadParameters(IConfiguration section, string prefix, List<ConfigurationProblem> problems)
     {

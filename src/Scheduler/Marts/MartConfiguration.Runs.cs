@@ -5,7 +5,7 @@ using Scheduler.Configuration;
 namespace Scheduler.Marts;
 
 /// <content>What happens to a mart's runs: <c>Retry:*</c> after a failure and <c>CatchUp</c> after downtime.</content>
-public static partial class MartConfiguration
+internal static partial class MartConfiguration
 {
     private static MartRetryPolicy? ReadRetry(IConfiguration section, string prefix, List<ConfigurationProblem> problems)
     {

@@ -4,7 +4,7 @@ using Scheduler.Configuration;
 namespace Scheduler.Marts;
 
 /// <content>Where a mart runs: its Redshift target (global keys, overridden per mart) and its alert webhook.</content>
-public static partial class MartConfiguration
+internal static partial class MartConfiguration
 {
     private static readonly string[] s_targetKeys = ["WorkgroupName", "ClusterIdentifier", "Database", "DbUser", "SecretArn"];
 

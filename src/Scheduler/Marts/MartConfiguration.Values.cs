@@ -6,7 +6,7 @@ using Scheduler.Configuration;
 namespace Scheduler.Marts;
 
 /// <content>Reading single values: whole numbers and TimeSpans within bounds, key paths, names.</content>
-public static partial class MartConfiguration
+internal static partial class MartConfiguration
 {
     private static int? ReadInt(IConfiguration section, string key, int defaultValue, int min, int max, string prefix, List<ConfigurationProblem> problems)
     {

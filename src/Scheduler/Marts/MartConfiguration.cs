@@ -20,7 +20,7 @@ namespace Scheduler.Marts;
 /// interval to 30 min. A mart that sets <c>Redshift:WorkgroupName</c> or <c>Redshift:ClusterIdentifier</c> replaces
 /// both global target keys, so a mart can run on a cluster while the default is a workgroup.
 /// </remarks>
-public static partial class MartConfiguration
+internal static partial class MartConfiguration
 {
     /// <summary>The default of <c>Sql:Root</c>, relative to the content root.</summary>
     public const string DefaultSqlRoot = "sql/marts";

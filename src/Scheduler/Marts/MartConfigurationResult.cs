@@ -6,7 +6,7 @@ namespace Scheduler.Marts;
 /// <param name="Marts">The marts without problems.</param>
 /// <param name="Problems">Every problem, in configuration order; empty when the configuration is valid.</param>
 /// <param name="SqlRoot">The full path of <c>Sql:Root</c>.</param>
-public sealed record MartConfigurationResult(
+internal sealed record MartConfigurationResult(
     IReadOnlyList<MartDefinition> Marts,
     IReadOnlyList<ConfigurationProblem> Problems,
     string SqlRoot)

@@ -11,7 +11,7 @@ namespace Scheduler.Marts;
 /// <param name="PollMaxInterval">The cap of the adaptive poll interval.</param>
 /// <param name="Enabled">False keeps the definition but schedules nothing.</param>
 /// <param name="Target">Where the SQL runs.</param>
-public sealed record MartDefinition(
+internal sealed record MartDefinition(
     string Name,
     string SqlFile,
     string SqlPath,

@@ -9,7 +9,7 @@ namespace Scheduler.Marts;
 /// <param name="Problems">Everything wrong with it; empty when valid.</param>
 /// <param name="SqlFile">The SQL file as written (or defaulted), for display even when the definition is broken.</param>
 /// <param name="Cron">The cron expression as written, for display even when the definition is broken.</param>
-public sealed record MartEntry(
+internal sealed record MartEntry(
     string Name,
     string Source,
     MartDefinition? Definition,

@@ -9,7 +9,7 @@ namespace Scheduler.Marts;
 /// <param name="Attempts">Retries after the first run (0: none).</param>
 /// <param name="Delay">The first retry's delay; each next one doubles, capped at <see cref="MaxDelay"/>, jittered.</param>
 /// <param name="OnErrors">Patterns (case-insensitive regular expressions); empty: retry on any error.</param>
-public sealed record MartRetryPolicy(int Attempts, TimeSpan Delay, IReadOnlyList<Regex> OnErrors)
+internal sealed record MartRetryPolicy(int Attempts, TimeSpan Delay, IReadOnlyList<Regex> OnErrors)
 {
     /// <summary>The default of <c>Retry:Delay</c>.</summary>
     public static readonly TimeSpan DefaultDelay = TimeSpan.FromMinutes(5);

@@ -8,7 +8,7 @@ using Scheduler.Marts.Live;
 namespace Scheduler.Marts;
 
 /// <summary>Registers the mart catalog and its live reload.</summary>
-public static class MartServiceCollectionExtensions
+internal static class MartServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the live catalog (<see cref="LiveMartCatalog"/>, also as <see cref="IMartCatalog"/>) over the start-up

@@ -1,7 +1,7 @@
 namespace Scheduler.Marts;
 
 /// <summary>A mart's SQL file cannot be submitted: unreadable, invalid SQL, or beyond the Data API's limits.</summary>
-public sealed class MartSqlException : Exception
+internal sealed class MartSqlException : Exception
 {
     /// <summary>Creates the exception for a mart and its file.</summary>
     public MartSqlException(string mart, string sqlPath, string message, Exception? innerException = null)

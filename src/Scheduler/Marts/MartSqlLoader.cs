@@ -9,7 +9,7 @@ namespace Scheduler.Marts;
 /// API's limits (1 to <see cref="MaxStatements"/> statements, each at most <see cref="MaxStatementBytes"/> bytes).
 /// Runs call it at submit time because the file may have changed since start-up.
 /// </summary>
-public sealed class MartSqlLoader
+internal sealed class MartSqlLoader
 {
     /// <summary>The most SQL statements one <c>BatchExecuteStatement</c> accepts.</summary>
     public const int MaxStatements = 40;
@@ -28,7 +28,9 @@ public sealed class MartSqlLoader
     /// <exception cref="MartSqlException">
     /// The file is missing, unreadable or leads out of the root, its SQL is invalid, or it breaks a limit.
     /// </exception>
+#pragma warning disable CA1822 // an injected service (the submit step, validate and tests take it from the container)
     public async Task<IReadOnlyList<string>> LoadAsync(MartDefinition mart, CancellationToken cancellationToken)
+#pragma warning restore CA1822
     {
         ArgumentNullException.ThrowIfNull(mart);
         var root = PathContainment.ResolveLinks(mart.SqlRoot) ?? mart.SqlRoot;

@@ -4,7 +4,7 @@ namespace Scheduler.Marts;
 /// The effective Data API target of a mart: the global <c>Redshift:*</c> keys with the mart's
 /// <c>Marts:&lt;name&gt;:Redshift:*</c> overrides applied. Exactly one of workgroup and cluster is set.
 /// </summary>
-public sealed record RedshiftTarget(
+internal sealed record RedshiftTarget(
     string? WorkgroupName,
     string? ClusterIdentifier,
     string? Database,

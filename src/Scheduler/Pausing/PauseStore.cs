@@ -7,7 +7,7 @@ namespace Scheduler.Pausing;
 /// Pauses and resumes, kept in PostgreSQL (<c>&lt;Database:Schema&gt;.mart_pauses</c>) so they hold across restarts,
 /// reloads and instances. Every read goes to the database: a pause set on one instance applies on all at once.
 /// </summary>
-public sealed class PauseStore(SchedulerDatabase database, TimeProvider timeProvider)
+internal sealed class PauseStore(SchedulerDatabase database, TimeProvider timeProvider)
 {
     /// <summary>The mart name that stands for the global pause (no mart can be called '*').</summary>
     public const string GlobalKey = "*";

@@ -11,7 +11,7 @@ namespace Scheduler.Pausing;
 /// statements go on and are still followed); a paused mart's scheduled runs do not start, while a person's manual run
 /// does. A refused cron trigger records no run: a paused mart simply fires no runs, as if it had no schedule.
 /// </summary>
-public sealed partial class PauseTriggerGate(PauseStore store, ILogger<PauseTriggerGate> logger) : ITriggerGate
+internal sealed partial class PauseTriggerGate(PauseStore store, ILogger<PauseTriggerGate> logger) : ITriggerGate
 {
     /// <inheritdoc />
     public async Task<string?> CheckAsync(MartDefinition mart, RunTrigger trigger, CancellationToken cancellationToken)

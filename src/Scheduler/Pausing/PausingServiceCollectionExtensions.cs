@@ -4,7 +4,7 @@ using Scheduler.Runs.Triggers;
 namespace Scheduler.Pausing;
 
 /// <summary>Registers pausing: the pause store and the gate every trigger and the submit step ask.</summary>
-public static class PausingServiceCollectionExtensions
+internal static class PausingServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="PauseStore"/> (its table is made by the database's migrations) and the

@@ -10,7 +10,7 @@ namespace Scheduler.Redshift;
 /// Failures surface as <see cref="RedshiftDataException"/> (modelled service errors, after the standard-mode retries
 /// for throttling and 5xx are exhausted) or <see cref="HttpRequestException"/> (the endpoint could not be reached).
 /// </remarks>
-public interface IRedshiftDataClient
+internal interface IRedshiftDataClient
 {
     Task<BatchExecuteStatementResponse> BatchExecuteStatementAsync(BatchExecuteStatementRequest request, CancellationToken cancellationToken = default);
 

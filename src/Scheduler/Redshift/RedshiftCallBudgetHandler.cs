@@ -4,7 +4,7 @@ namespace Scheduler.Redshift;
 /// The budget stage of the Data API client's HTTP pipeline: every HTTP attempt (the client re-sends for its retries)
 /// waits for a token of <see cref="IRedshiftCallBudget"/> for its operation, named by the <c>X-Amz-Target</c> header.
 /// </summary>
-public sealed class RedshiftCallBudgetHandler(IRedshiftCallBudget budget) : DelegatingHandler
+internal sealed class RedshiftCallBudgetHandler(IRedshiftCallBudget budget) : DelegatingHandler
 {
     private const string TargetPrefix = "RedshiftData.";
 

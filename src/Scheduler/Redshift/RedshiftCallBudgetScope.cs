@@ -4,7 +4,7 @@ namespace Scheduler.Redshift;
 /// Lets a caller that already took a budget token (the watcher takes it first so it can choose which statement to spend
 /// it on) make a call whose first HTTP attempt is not charged again; the client's retries in the same call still are.
 /// </summary>
-public static class RedshiftCallBudgetScope
+internal static class RedshiftCallBudgetScope
 {
     private static readonly AsyncLocal<Prepaid?> s_current = new();
 

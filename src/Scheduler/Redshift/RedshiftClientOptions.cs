@@ -4,7 +4,7 @@ namespace Scheduler.Redshift;
 /// How <see cref="RedshiftDataClient"/> reaches the Data API, bound from the <c>Redshift</c> configuration section.
 /// The per-mart target keys in the same section (<c>WorkgroupName</c>, <c>ClusterIdentifier</c>, ...) belong to the marts.
 /// </summary>
-public sealed class RedshiftClientOptions
+internal sealed class RedshiftClientOptions
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Redshift";

@@ -32,7 +32,7 @@ namespace Scheduler.Redshift;
 /// runs on the wall clock while the back-off runs on the injected clock (a pipeline has one), the base delay depends on
 /// the failure (throttling or not) and the jitter is AWS's full jitter, so Polly would only replace the loop statement.</para>
 /// </remarks>
-public sealed class RedshiftDataClient : IRedshiftDataClient, IDisposable
+internal sealed class RedshiftDataClient : IRedshiftDataClient, IDisposable
 {
     internal const string ContentType = "application/x-amz-json-1.1";
     private const string TargetPrefix = "RedshiftData.";

@@ -4,7 +4,7 @@ using Scheduler.Redshift.Model;
 namespace Scheduler.Redshift;
 
 /// <summary>Page-by-page enumeration of the paginated operations (what the official SDK's <c>Paginators</c> offer).</summary>
-public static class RedshiftDataClientPaginationExtensions
+internal static class RedshiftDataClientPaginationExtensions
 {
     /// <summary>Every page of a statement's JSON result, following <c>NextToken</c> until it is absent or empty.</summary>
     /// <remarks>The request's <c>NextToken</c> is the starting page; the request object itself is not changed.</remarks>

@@ -6,7 +6,7 @@ namespace Scheduler.Redshift;
 /// An error answered by the Data API (after the client's own retries), e.g. <c>ValidationException</c>,
 /// <c>ResourceNotFoundException</c>, <c>ThrottlingException</c>. <see cref="ErrorCode"/> is the bare shape name.
 /// </summary>
-public sealed class RedshiftDataException : Exception
+internal sealed class RedshiftDataException : Exception
 {
     public RedshiftDataException()
     {

@@ -8,7 +8,7 @@ using Scheduler.Configuration;
 namespace Scheduler.Redshift;
 
 /// <summary>Registers the Redshift Data API client.</summary>
-public static class RedshiftServiceCollectionExtensions
+internal static class RedshiftServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="RedshiftClientOptions"/> from the <c>Redshift</c> section (validated at start-up) and registers

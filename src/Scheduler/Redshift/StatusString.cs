@@ -1,7 +1,7 @@
 namespace Scheduler.Redshift;
 
 /// <summary>Values of the Data API's <c>StatusString</c> / <c>StatementStatusString</c> (kept as strings on the wire).</summary>
-public static class StatusString
+internal static class StatusString
 {
     public const string Submitted = "SUBMITTED";
     public const string Picked = "PICKED";

@@ -4,7 +4,7 @@ namespace Scheduler.Runs;
 /// Hears about runs after their change is stored (metrics, alerts, later dependants), so the lifecycle depends on none
 /// of them. Called once per change by the call that stored it; an observer's failure is logged, never undoes the change.
 /// </summary>
-public interface IRunObserver
+internal interface IRunObserver
 {
     /// <summary>A run was reserved (Submitting) or recorded Skipped.</summary>
     void RunReserved(RunRecord run)

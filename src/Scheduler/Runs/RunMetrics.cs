@@ -7,7 +7,7 @@ namespace Scheduler.Runs;
 /// code calls these; tag values are the contract's names (statuses such as <c>Succeeded</c>, triggers
 /// <c>cron</c>/<c>manual</c>), so cardinality stays at marts × statuses.
 /// </summary>
-public sealed class RunMetrics : IRunObserver, IDisposable
+internal sealed class RunMetrics : IRunObserver, IDisposable
 {
     /// <summary>The meter name.</summary>
     public const string MeterName = "Scheduler.Runs";

@@ -9,7 +9,7 @@ namespace Scheduler.Runs;
 /// One run of one mart, as the ledger holds it. Serialised with <see cref="RunJson.Options"/> it is the run JSON of
 /// CONTRACT.md, with <c>subStatements</c>. Only <see cref="RunLifecycle"/> makes a changed copy of it to store.
 /// </summary>
-public sealed record RunRecord : RunSummary
+internal sealed record RunRecord : RunSummary
 {
     /// <summary>The current poll job's attempt number; a poll job carrying another number is stale and does nothing.</summary>
     public int PollAttempt { get; init; }

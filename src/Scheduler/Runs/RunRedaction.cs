@@ -7,7 +7,7 @@ namespace Scheduler.Runs;
 /// Runs as they may be shown: the error and the sub-statements' SQL and errors through <see cref="SecretRedactor"/>.
 /// The ledger stores them redacted already; the API and the dashboard redact again, so an older row cannot leak.
 /// </summary>
-public static class RunRedaction
+internal static class RunRedaction
 {
     /// <summary>The run with its error and its sub-statements' SQL and errors redacted.</summary>
     [return: NotNullIfNotNull(nameof(run))]

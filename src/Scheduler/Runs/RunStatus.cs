@@ -6,6 +6,7 @@ namespace Scheduler.Runs;
 /// Where a run is in its lifecycle. <see cref="Queued"/>, <see cref="Submitting"/>, <see cref="Running"/> and
 /// <see cref="Cancelling"/> are active (at most one per mart); every other status is terminal and never changes again.
 /// </summary>
+/// <remarks>Public: its names are the run JSON's <c>status</c> values (CONTRACT.md), an outside contract.</remarks>
 [JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
 public enum RunStatus
 {

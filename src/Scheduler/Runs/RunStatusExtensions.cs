@@ -1,7 +1,7 @@
 namespace Scheduler.Runs;
 
 /// <summary>Helpers for <see cref="RunStatus"/>.</summary>
-public static class RunStatusExtensions
+internal static class RunStatusExtensions
 {
     /// <summary>The active statuses: at most one run per mart is in one of them (the ledger's unique partial index).</summary>
     public static IReadOnlyList<RunStatus> Active { get; } = [RunStatus.Queued, RunStatus.Submitting, RunStatus.Running, RunStatus.Cancelling];

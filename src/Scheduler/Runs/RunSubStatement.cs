@@ -7,4 +7,4 @@ namespace Scheduler.Runs;
 /// <param name="DurationMs">How long it ran, in milliseconds; null when unknown.</param>
 /// <param name="ResultRows">Rows affected or returned; null when Redshift reports none (-1).</param>
 /// <param name="Error">Redshift's error for this statement, if any.</param>
-public sealed record RunSubStatement(int Index, string Sql, string Status, long? DurationMs, long? ResultRows, string? Error);
+internal sealed record RunSubStatement(int Index, string Sql, string Status, long? DurationMs, long? ResultRows, string? Error);

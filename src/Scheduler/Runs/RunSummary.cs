@@ -6,7 +6,7 @@ namespace Scheduler.Runs;
 /// A run without its SQL and sub-statements: what lists (the API's runs list, the dashboard's pages) return. Serialised
 /// with <see cref="RunJson.Options"/> it is the run JSON of CONTRACT.md minus <c>subStatements</c>. Times are UTC.
 /// </summary>
-public record RunSummary
+internal record RunSummary
 {
     public required Guid RunId { get; init; }
 

@@ -5,7 +5,7 @@ namespace Scheduler.Runs;
 
 /// <summary>What started a run. Serialised in lower case: <c>cron</c>, <c>manual</c>, <c>catchup</c>, <c>backfill</c>, <c>retry</c>, <c>upstream</c>.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<RunTrigger>))]
-public enum RunTrigger
+internal enum RunTrigger
 {
     /// <summary>The mart's recurring job (its cron schedule).</summary>
     [JsonStringEnumMemberName("cron")]

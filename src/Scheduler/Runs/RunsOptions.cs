@@ -1,7 +1,7 @@
 namespace Scheduler.Runs;
 
 /// <summary>Settings under <c>Runs:*</c>: recovery, cancels, resubmission, history. Validated at start-up by <see cref="RunsOptionsValidator"/>.</summary>
-public sealed class RunsOptions
+internal sealed class RunsOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Runs";

@@ -14,7 +14,7 @@ using Scheduler.Runs.Triggers;
 namespace Scheduler.Runs;
 
 /// <summary>Registers the run lifecycle.</summary>
-public static class RunsServiceCollectionExtensions
+internal static class RunsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the ledger's read models (<see cref="IRunQueries"/>, <see cref="RunSweepQueries"/>), the lifecycle

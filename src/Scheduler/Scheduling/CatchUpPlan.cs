@@ -10,7 +10,7 @@ namespace Scheduler.Scheduling;
 /// <param name="Run">Slots to run: none (<c>None</c>), the latest (<c>Latest</c>), or the latest <c>MaxCatchUp</c> (<c>All</c>).</param>
 /// <param name="Skip">Slots to record Skipped: the rest, at most <see cref="MaxSkipped"/> (the newest ones).</param>
 /// <param name="Dropped">Slots older still, neither run nor recorded (only counted, in the log).</param>
-public sealed record CatchUpPlan(IReadOnlyList<DateTimeOffset> Run, IReadOnlyList<DateTimeOffset> Skip, long Dropped)
+internal sealed record CatchUpPlan(IReadOnlyList<DateTimeOffset> Run, IReadOnlyList<DateTimeOffset> Skip, long Dropped)
 {
     /// <summary>The most Skipped runs one catch-up records for a mart.</summary>
     public const int MaxSkipped = 1000;

@@ -24,7 +24,7 @@ namespace Scheduler.Scheduling;
 /// transaction as the watermark. A paused mart (or a global pause) only has its watermark moved: paused periods are
 /// not caught up. A mart seen for the first time starts at now: nothing is caught up from before it existed.
 /// </remarks>
-public sealed partial class CatchUpService(
+internal sealed partial class CatchUpService(
     BackfillStore store,
     RunSweepQueries runs,
     BackfillDriver driver,

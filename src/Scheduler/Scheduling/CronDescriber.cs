@@ -7,7 +7,7 @@ namespace Scheduler.Scheduling;
 /// Puts the common shapes of a Cronos expression into English ("At 03:00, every day", "Every 15 minutes, Monday
 /// through Friday"). Shapes it does not know are described field by field, so the result is never wrong, only plainer.
 /// </summary>
-public static class CronDescriber
+internal static class CronDescriber
 {
     private static readonly string[] s_days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
     private static readonly string[] s_dayAbbreviations = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];

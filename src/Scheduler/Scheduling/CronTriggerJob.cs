@@ -15,7 +15,7 @@ namespace Scheduler.Scheduling;
 /// catch-up reaches the same slot, it still starts one run.
 /// </summary>
 [AutomaticRetry(Attempts = 10, DelaysInSeconds = [1, 2, 5, 10, 30], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-public sealed partial class CronTriggerJob(RunControl runner, IMartCatalog catalog, TimeProvider timeProvider, ILogger<CronTriggerJob> logger)
+internal sealed partial class CronTriggerJob(RunControl runner, IMartCatalog catalog, TimeProvider timeProvider, ILogger<CronTriggerJob> logger)
 {
     /// <summary>Starts a cron run of the mart (or records it Skipped).</summary>
     /// <param name="martName">The mart.</param>

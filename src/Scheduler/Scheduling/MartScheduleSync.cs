@@ -21,7 +21,7 @@ namespace Scheduler.Scheduling;
 /// instance; a PostgreSQL advisory lock makes instances take turns, so two never interleave their updates.
 /// Paused marts keep their job: the trigger gate refuses their cron runs, and resuming needs no re-sync.
 /// </summary>
-public sealed partial class MartScheduleSync(
+internal sealed partial class MartScheduleSync(
     LiveMartCatalog catalog,
     IRecurringJobManager recurringJobs,
     JobStorage storage,

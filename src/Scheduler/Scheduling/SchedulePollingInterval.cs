@@ -2,4 +2,4 @@ namespace Scheduler.Scheduling;
 
 /// <summary>How often Hangfire's scheduler looks for due jobs, as the composition root configured it.</summary>
 /// <param name="Value">The interval (<c>Hangfire:SchedulePollingInterval</c>).</param>
-public sealed record SchedulePollingInterval(TimeSpan Value);
+internal sealed record SchedulePollingInterval(TimeSpan Value);

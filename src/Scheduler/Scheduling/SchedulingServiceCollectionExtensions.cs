@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Scheduler.Scheduling;
 
 /// <summary>Registers what makes marts fire: the cron schedules in Hangfire, the cron trigger job and catch-up.</summary>
-public static class SchedulingServiceCollectionExtensions
+internal static class SchedulingServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the sync of Hangfire's recurring jobs with the marts' schedules (<see cref="MartScheduleSync"/>), the job

@@ -17,7 +17,7 @@ namespace Scheduler.Security;
 /// <para>At most <see cref="MaxConcurrentHashes"/> hashes run at once (half the cores, at least one); other checks wait
 /// their turn asynchronously, so a storm of guesses cannot take every core from health checks and real work.</para>
 /// </remarks>
-public sealed class CredentialVerifier : IDisposable
+internal sealed class CredentialVerifier : IDisposable
 {
     /// <summary>How long a successful check is remembered.</summary>
     public static readonly TimeSpan CacheDuration = TimeSpan.FromMinutes(5);

@@ -8,7 +8,7 @@ namespace Scheduler.Security;
 /// </summary>
 /// <param name="Proxies">The reverse proxies' addresses.</param>
 /// <param name="Networks">Networks whose every address is a trusted proxy.</param>
-public sealed record ForwardedHeadersTrust(IReadOnlyList<IPAddress> Proxies, IReadOnlyList<IPNetwork> Networks)
+internal sealed record ForwardedHeadersTrust(IReadOnlyList<IPAddress> Proxies, IReadOnlyList<IPNetwork> Networks)
 {
     /// <summary>True when no proxy is trusted.</summary>
     public bool IsEmpty => Proxies.Count == 0 && Networks.Count == 0;

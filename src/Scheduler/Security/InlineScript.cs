@@ -5,4 +5,4 @@ namespace Scheduler.Security;
 /// script registers it (the dashboard registers its own), so the policy never has to know the pages.
 /// </summary>
 /// <param name="Body">The script's text between <c>&lt;script&gt;</c> and <c>&lt;/script&gt;</c>, exactly as written.</param>
-public sealed record InlineScript(string Body);
+internal sealed record InlineScript(string Body);

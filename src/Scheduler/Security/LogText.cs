@@ -7,7 +7,7 @@ namespace Scheduler.Security;
 /// User-supplied text as it may be logged: control characters (CR, LF, ESC…) escaped as <c>\n</c> or <c>\u001B</c>,
 /// so that a user name cannot end a log line and forge the next one, nor drive a terminal that shows the log.
 /// </summary>
-public static class LogText
+internal static class LogText
 {
     /// <summary>The text with every control character escaped, and a backslash doubled so an escape cannot be faked.</summary>
     public static string Escape(string? text)

@@ -6,7 +6,7 @@ namespace Scheduler.Security;
 /// <see cref="MaxPairs"/> pairs a window are listed; a storm of ever new names or addresses is summed up in one line.
 /// A storm of guesses then costs a few dozen lines a minute instead of flooding the log (and the disk).
 /// </summary>
-public sealed class LoginFailureLog : IDisposable
+internal sealed class LoginFailureLog : IDisposable
 {
     /// <summary>How often the counted failures are summed up.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);

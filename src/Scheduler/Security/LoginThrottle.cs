@@ -16,7 +16,7 @@ namespace Scheduler.Security;
 /// <see cref="ReplenishmentPeriod"/>, so memory follows the attackers of the last minutes, and at most
 /// <see cref="MaxPartitions"/> addresses (or names) are tracked one by one; beyond that they share one bucket.
 /// </remarks>
-public sealed class LoginThrottle : IDisposable
+internal sealed class LoginThrottle : IDisposable
 {
     /// <summary>Password checks one client address may make at once before it is throttled.</summary>
     public const int AddressBurst = 10;

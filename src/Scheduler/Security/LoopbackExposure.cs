@@ -9,7 +9,7 @@ namespace Scheduler.Security;
 /// Loopback mode (no user configured) trusts every request that reaches it as an Admin, so it must only be reachable
 /// from this machine: these checks refuse to start it on a non-loopback address or behind forwarded headers.
 /// </summary>
-public static class LoopbackExposure
+internal static class LoopbackExposure
 {
     /// <summary>The configuration key ASP.NET Core reads <c>ASPNETCORE_FORWARDEDHEADERS_ENABLED</c> into.</summary>
     public const string ForwardedHeadersEnabledKey = "FORWARDEDHEADERS_ENABLED";

@@ -13,7 +13,7 @@ namespace Scheduler.Security;
 /// <remarks>
 /// The iteration count is stored with the hash, so the default can grow without invalidating existing hashes.
 /// </remarks>
-public sealed class PasswordHash
+internal sealed class PasswordHash
 {
     /// <summary>The algorithm prefix of the text form.</summary>
     public const string Algorithm = "pbkdf2-sha256";

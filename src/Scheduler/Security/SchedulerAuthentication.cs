@@ -4,7 +4,7 @@ using System.Security.Claims;
 namespace Scheduler.Security;
 
 /// <summary>Names and helpers of the service's access control.</summary>
-public static class SchedulerAuthentication
+internal static class SchedulerAuthentication
 {
     /// <summary>The authentication scheme: HTTP Basic against <c>Security:Users</c>, or loopback when there is none.</summary>
     public const string Scheme = "SchedulerBasic";

@@ -1,7 +1,7 @@
 namespace Scheduler.Security;
 
 /// <summary>What a dashboard/API user may do (<c>Security:Users:&lt;user&gt;:Role</c>).</summary>
-public enum SchedulerRole
+internal enum SchedulerRole
 {
     /// <summary>Reads the dashboard and the API; cannot trigger or cancel runs.</summary>
     Viewer,

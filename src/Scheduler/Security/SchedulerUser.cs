@@ -4,4 +4,4 @@ namespace Scheduler.Security;
 /// <param name="Name">The user name (the configuration key), compared ordinally.</param>
 /// <param name="Role">What the user may do.</param>
 /// <param name="PasswordHash">The parsed password hash.</param>
-public sealed record SchedulerUser(string Name, SchedulerRole Role, PasswordHash PasswordHash);
+internal sealed record SchedulerUser(string Name, SchedulerRole Role, PasswordHash PasswordHash);

@@ -1,7 +1,7 @@
 namespace Scheduler.Security;
 
 /// <summary>The configured users. Empty means that only loopback requests are served.</summary>
-public sealed class SchedulerUserDirectory
+internal sealed class SchedulerUserDirectory
 {
     private readonly Dictionary<string, SchedulerUser> _byName;
 

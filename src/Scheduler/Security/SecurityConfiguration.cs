@@ -8,7 +8,7 @@ namespace Scheduler.Security;
 /// Reads <c>Security:Users:&lt;user&gt;:PasswordHash</c> and <c>:Role</c>, collecting every problem (key, what was
 /// expected) instead of stopping at the first. A hash is never echoed into a problem.
 /// </summary>
-public static class SecurityConfiguration
+internal static class SecurityConfiguration
 {
     /// <summary>The configuration section of the users.</summary>
     public const string UsersSection = "Security:Users";

@@ -4,7 +4,7 @@ namespace Scheduler.Security;
 /// The <c>Security</c> section as configured (strings, bound by the configuration binder); checked by
 /// <see cref="SecurityOptionsValidator"/>, which lists every problem at once.
 /// </summary>
-public sealed class SecurityOptions
+internal sealed class SecurityOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Security";

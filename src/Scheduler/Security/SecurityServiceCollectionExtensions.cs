@@ -11,7 +11,7 @@ using Scheduler.Marts;
 namespace Scheduler.Security;
 
 /// <summary>Registers access control: users, HTTP Basic authentication, the Admin policy and antiforgery.</summary>
-public static class SecurityServiceCollectionExtensions
+internal static class SecurityServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="SecurityOptions"/> (validated by <see cref="SecurityOptionsValidator"/>, also on start) and

@@ -1,7 +1,7 @@
 namespace Scheduler.Security;
 
 /// <summary>One <c>Security:Users:&lt;user&gt;</c> section as configured.</summary>
-public sealed class SecurityUserOptions
+internal sealed class SecurityUserOptions
 {
     /// <summary>A hash printed by <c>scheduler hash-password</c>.</summary>
     public string? PasswordHash { get; set; }

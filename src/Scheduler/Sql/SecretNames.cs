@@ -7,7 +7,7 @@ namespace Scheduler.Sql;
 /// <c>secret</c>, <c>token</c>, <c>api_key</c>…) is still bound in Redshift, but runs, backfills, lists, pages, alerts,
 /// job arguments, errors and the audit log show <see cref="Hidden"/> instead of its value.
 /// </summary>
-public static partial class SecretNames
+internal static partial class SecretNames
 {
     /// <summary>What a hidden value is shown as.</summary>
     public const string Hidden = "(hidden)";

@@ -26,7 +26,7 @@ namespace Scheduler.Sql;
 /// </list>
 /// <c>IAM_ROLE 'arn:…'</c> is left as it is.
 /// </remarks>
-public static partial class SecretRedactor
+internal static partial class SecretRedactor
 {
     /// <summary>What a secret is replaced with.</summary>
     public const string Mask = "***";

@@ -9,7 +9,7 @@ namespace Scheduler.Sql;
 /// A name starts with a letter or <c>_</c> (then letters, digits, <c>_</c>), so an array slice such as <c>a[1:2]</c>
 /// is not taken for a parameter. Names are compared as written (the Data API's are case-sensitive).
 /// </remarks>
-public static class SqlParameterScanner
+internal static class SqlParameterScanner
 {
     /// <summary>The distinct parameter names <paramref name="statement"/> uses, in order of first use.</summary>
     public static IReadOnlyList<string> Find(string statement)

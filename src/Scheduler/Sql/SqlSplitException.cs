@@ -4,7 +4,7 @@ namespace Scheduler.Sql;
 /// A SQL file that cannot be split into statements: an unterminated string, quoted identifier, comment or
 /// dollar-quoted body, or no statement at all.
 /// </summary>
-public sealed class SqlSplitException : FormatException
+internal sealed class SqlSplitException : FormatException
 {
     /// <summary>Creates the exception; the message is prefixed with the position.</summary>
     /// <param name="reason">What is wrong, e.g. "Unterminated string literal".</param>

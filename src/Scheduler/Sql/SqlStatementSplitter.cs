@@ -18,7 +18,7 @@ namespace Scheduler.Sql;
 /// kept. Statements with nothing but white space and comments are dropped. A leading byte-order mark is ignored;
 /// CRLF and LF line ends are both accepted and kept.</para>
 /// </remarks>
-public static class SqlStatementSplitter
+internal static class SqlStatementSplitter
 {
     private static readonly SearchValues<char> s_singleQuoteStops = SearchValues.Create("'\\");
     private static readonly SearchValues<char> s_blockCommentStops = SearchValues.Create("*/");

@@ -5,7 +5,7 @@ using Scheduler.Runs;
 namespace Scheduler.Telemetry;
 
 /// <summary>Registers the service's metrics and their Prometheus endpoint.</summary>
-public static class TelemetryServiceCollectionExtensions
+internal static class TelemetryServiceCollectionExtensions
 {
     /// <summary>The meter of the Redshift Data API client (calls, attempts, retries, throttles).</summary>
     public const string RedshiftMeterName = "Scheduler.Redshift";

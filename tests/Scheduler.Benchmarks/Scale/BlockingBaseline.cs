@@ -108,7 +108,7 @@ public sealed class BlockingTracker(TimeSpan sleep, int expected)
 }
 
 /// <summary>The baseline's job: submit, then DescribeStatement and sleep on the worker until the statement ends.</summary>
-public sealed class BlockingRefreshJob(IRedshiftDataClient client, BlockingTracker tracker)
+internal sealed class BlockingRefreshJob(IRedshiftDataClient client, BlockingTracker tracker)
 {
     [AutomaticRetry(Attempts = 0)]
     public async Task RunAsync(string mart, string sql, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace Scheduler.Marts.Calendar;
 /// mart's zone; a date alone (<c>2026-12-01</c>) is the mart's first fire time that day in its zone, or local midnight
 /// for a manual-only mart (or a day without a fire time), so "run it for the 1st" means the run the schedule makes.
 /// </summary>
-public static class LogicalDateParser
+internal static class LogicalDateParser
 {
     private static readonly string[] s_localFormats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"];
 

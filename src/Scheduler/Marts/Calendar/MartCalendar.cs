@@ -14,7 +14,7 @@ namespace Scheduler.Marts.Calendar;
 /// its first occurrence; interval expressions (hourly) fire in both offsets of the repeated hour. A local day is then
 /// 23 or 25 hours long, and so is a daily mart's interval.
 /// </remarks>
-public static class MartCalendar
+internal static class MartCalendar
 {
     /// <summary>The most fire times one call enumerates (a backfill plans at most 1,000 dates).</summary>
     public const int MaxOccurrences = 100_000;

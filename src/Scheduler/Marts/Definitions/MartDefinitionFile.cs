@@ -10,7 +10,7 @@ namespace Scheduler.Marts.Definitions;
 /// (<c>Poll:InitialInterval</c>, <c>DependsOn:0</c>) with the line each value is on. Comments and trailing commas are
 /// allowed, as in <c>appsettings.json</c>.
 /// </summary>
-public sealed class MartDefinitionFile
+internal sealed class MartDefinitionFile
 {
     /// <summary>The file name ending that makes a file a mart definition.</summary>
     public const string Suffix = ".mart.json";

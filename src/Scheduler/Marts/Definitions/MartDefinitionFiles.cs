@@ -3,7 +3,7 @@ using Scheduler.Configuration;
 namespace Scheduler.Marts.Definitions;
 
 /// <summary>Finds the <c>*.mart.json</c> files under <c>Sql:Root</c>.</summary>
-public static class MartDefinitionFiles
+internal static class MartDefinitionFiles
 {
     private static readonly EnumerationOptions s_files = new()
     {

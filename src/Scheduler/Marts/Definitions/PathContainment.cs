@@ -5,7 +5,7 @@ namespace Scheduler.Marts.Definitions;
 /// (<c>Path.GetFullPath</c>) accepts <c>root/link.sql</c> even when <c>link.sql</c> points at <c>/etc/shadow</c>, so
 /// every link on the way (the folder's own included) is resolved first, as <c>realpath(3)</c> would.
 /// </summary>
-public static class PathContainment
+internal static class PathContainment
 {
     private const int MaxLinks = 40;
 

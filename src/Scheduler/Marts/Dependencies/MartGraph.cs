@@ -4,7 +4,7 @@ namespace Scheduler.Marts.Dependencies;
 /// The marts' <c>DependsOn</c> edges as a graph: what is wrong with them (an unknown name, a mart depending on itself,
 /// a cycle, named as <c>a → b → a</c>), the order marts run in (upstreams first) and who depends on whom.
 /// </summary>
-public static class MartGraph
+internal static class MartGraph
 {
     /// <summary>The arrow used when a cycle or a chain is named.</summary>
     public const string Arrow = " → ";

@@ -8,7 +8,7 @@ namespace Scheduler.Marts.Live;
 /// definition of a mart that was valid keeps the last valid version in force (stale); a mart that was never valid is
 /// listed with its problems and cannot run. <see cref="IMartCatalog.Marts"/> is the definitions in force.
 /// </summary>
-public sealed partial class LiveMartCatalog : IMartCatalog
+internal sealed partial class LiveMartCatalog : IMartCatalog
 {
     private readonly Lock _lock = new();
     private readonly TimeProvider _timeProvider;

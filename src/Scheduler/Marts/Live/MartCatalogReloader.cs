@@ -13,7 +13,7 @@ namespace Scheduler.Marts.Live;
 /// pause that gathers a burst of events, and everything is re-read every <see cref="MartReloadSettings.RescanInterval"/>
 /// anyway, because watchers miss events on some file systems (network mounts, some container volumes).
 /// </summary>
-public sealed partial class MartCatalogReloader(
+internal sealed partial class MartCatalogReloader(
     LiveMartCatalog catalog,
     IConfiguration configuration,
     MartReloadSettings settings,

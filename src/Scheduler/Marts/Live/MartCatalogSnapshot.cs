@@ -10,7 +10,7 @@ namespace Scheduler.Marts.Live;
 /// marts stay as they were.
 /// </param>
 /// <param name="LoadedAt">When the last reload finished.</param>
-public sealed record MartCatalogSnapshot(
+internal sealed record MartCatalogSnapshot(
     long Version,
     IReadOnlyList<MartState> Marts,
     IReadOnlyList<ConfigurationProblem> GlobalProblems,

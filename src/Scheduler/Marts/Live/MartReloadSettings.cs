@@ -11,7 +11,7 @@ namespace Scheduler.Marts.Live;
 /// <param name="StrictStartup">True: any broken mart stops start-up (deployment pipelines). Default false.</param>
 /// <param name="RescanInterval">How often definitions and SQL are re-read even without a file event. Default 5 s.</param>
 /// <param name="WatchFiles">Watch <c>Sql:Root</c> for changes (the rescan is the safety net). Default true.</param>
-public sealed record MartReloadSettings(bool StrictStartup, TimeSpan RescanInterval, bool WatchFiles)
+internal sealed record MartReloadSettings(bool StrictStartup, TimeSpan RescanInterval, bool WatchFiles)
 {
     /// <summary>The default of <c>Marts:RescanInterval</c>.</summary>
     public static readonly TimeSpan DefaultRescanInterval = TimeSpan.FromSeconds(5);

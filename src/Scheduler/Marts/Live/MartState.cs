@@ -9,7 +9,7 @@ namespace Scheduler.Marts.Live;
 /// <param name="Problems">What is wrong with the current definition; empty when valid.</param>
 /// <param name="SqlFile">The SQL file as written, for display.</param>
 /// <param name="Cron">The cron expression as written, for display.</param>
-public sealed record MartState(
+internal sealed record MartState(
     string Name,
     string Source,
     MartDefinition? Definition,

@@ -4,7 +4,7 @@ namespace Scheduler.Marts.Live;
 
 /// <summary>How a mart's definition stands. Serialised in lower case (<c>valid</c>, <c>stale</c>, <c>invalid</c>).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<MartStatus>))]
-public enum MartStatus
+internal enum MartStatus
 {
     /// <summary>The definition is valid and in force.</summary>
     [JsonStringEnumMemberName("valid")]

@@ -11,7 +11,7 @@ namespace Scheduler.Marts.Parameters;
 /// <c>:interval_end</c>), the mart's defaults (<c>Marts:&lt;name&gt;:Parameters:&lt;param&gt;</c>) and a run's overrides.
 /// They reach Redshift as the Data API's <c>Parameters</c>, bound by the service: never spliced into the SQL text.
 /// </summary>
-public static partial class MartParameters
+internal static partial class MartParameters
 {
     /// <summary><c>yyyy-MM-dd</c>: the logical date's calendar date in the mart's time zone.</summary>
     public const string RunDate = "run_date";

@@ -18,7 +18,7 @@ namespace Scheduler.Redshift.Limits;
 /// <para>Fails closed: while PostgreSQL cannot be reached no token is granted. The Hangfire jobs need the same database,
 /// so nothing else would progress either.</para>
 /// </remarks>
-public sealed partial class PostgresCallBucket : IDisposable
+internal sealed partial class PostgresCallBucket : IDisposable
 {
     // A call started in the last moments of a second may reach AWS in the next one (more so on a loaded machine), where
     // it would count against that second's budget; tokens are not spent in those moments.

@@ -10,7 +10,7 @@ namespace Scheduler.Redshift.Limits;
 /// shared by all instances: the client pipeline's <see cref="IRedshiftCallBudget"/>, so every HTTP attempt of any caller
 /// takes a token of its operation's budget. ExecuteStatement and BatchExecuteStatement share the <c>Submit</c> budget.
 /// </summary>
-public sealed class PostgresCallBudget : IRedshiftCallBudget, IDisposable
+internal sealed class PostgresCallBudget : IRedshiftCallBudget, IDisposable
 {
     /// <summary>The budget of ExecuteStatement and BatchExecuteStatement together.</summary>
     public const string Submit = "Submit";

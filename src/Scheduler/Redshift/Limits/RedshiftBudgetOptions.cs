@@ -5,7 +5,7 @@ namespace Scheduler.Redshift.Limits;
 /// (reported: ExecuteStatement about 30/s, DescribeStatement 100/s, GetStatementResult 20/s; the others are not
 /// published). Every HTTP attempt, retries included, takes one token, paced evenly through the second.
 /// </summary>
-public sealed class RedshiftBudgetOptions
+internal sealed class RedshiftBudgetOptions
 {
     /// <summary>The default of <see cref="DescribeStatement"/> (and of the old <c>Watching:DescribeCallsPerSecond</c>).</summary>
     public const int DefaultDescribeStatement = 80;

@@ -6,7 +6,7 @@ namespace Scheduler.Redshift.Limits;
 /// <c>Redshift:Targets:&lt;workgroup-or-cluster&gt;:MaxActiveStatements</c>) and Data API calls per second
 /// (<c>Redshift:Budget:*</c>), both shared by every instance through PostgreSQL.
 /// </summary>
-public sealed class RedshiftLimitsOptions
+internal sealed class RedshiftLimitsOptions
 {
     /// <summary>The configuration section (shared with <see cref="RedshiftClientOptions"/>).</summary>
     public const string SectionName = "Redshift";

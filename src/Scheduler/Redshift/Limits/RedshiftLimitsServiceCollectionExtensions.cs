@@ -5,7 +5,7 @@ using Scheduler.Runs.Watching;
 namespace Scheduler.Redshift.Limits;
 
 /// <summary>Registers Redshift's limits as the scheduler keeps them: the run queue's and the Data API call budgets.</summary>
-public static class RedshiftLimitsServiceCollectionExtensions
+internal static class RedshiftLimitsServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="RedshiftLimitsOptions"/> (<c>Redshift:MaxActiveStatements</c>, <c>Redshift:Targets:*</c>,

@@ -1,7 +1,7 @@
 namespace Scheduler.Redshift.Model;
 
 /// <summary>Runs 1–40 SQL statements in order, by default in one transaction.</summary>
-public sealed class BatchExecuteStatementRequest : TargetMembers
+internal sealed class BatchExecuteStatementRequest : TargetMembers
 {
     public List<string> Sqls { get; set; } = [];
 

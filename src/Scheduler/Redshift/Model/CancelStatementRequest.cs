@@ -1,7 +1,7 @@
 namespace Scheduler.Redshift.Model;
 
 /// <summary>Cancels a running statement.</summary>
-public sealed class CancelStatementRequest
+internal sealed class CancelStatementRequest
 {
     public string Id { get; set; } = "";
 }

@@ -1,7 +1,7 @@
 namespace Scheduler.Redshift.Model;
 
 /// <summary>True when the cancel was accepted; confirm with DescribeStatement.</summary>
-public sealed class CancelStatementResponse
+internal sealed class CancelStatementResponse
 {
     public bool Status { get; set; }
 }

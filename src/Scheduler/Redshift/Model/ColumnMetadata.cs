@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Scheduler.Redshift.Model;
 
 /// <summary>A result column; members are camelCase on the wire.</summary>
-public sealed class ColumnMetadata
+internal sealed class ColumnMetadata
 {
     [JsonPropertyName("name")]
     public string? Name { get; set; }

@@ -1,7 +1,7 @@
 namespace Scheduler.Redshift.Model;
 
 /// <summary>Asks for a statement's status; <c>Id:N</c> names the N-th sub-statement of a batch.</summary>
-public sealed class DescribeStatementRequest
+internal sealed class DescribeStatementRequest
 {
     public string Id { get; set; } = "";
 

@@ -1,7 +1,7 @@
 namespace Scheduler.Redshift.Model;
 
 /// <summary>A statement's status. <see cref="Error"/> on a 200 response is the SQL's error text, not an API error.</summary>
-public sealed class DescribeStatementResponse
+internal sealed class DescribeStatementResponse
 {
     public string Id { get; set; } = "";
 

@@ -1,7 +1,7 @@
 namespace Scheduler.Redshift.Model;
 
 /// <summary>Runs one SQL statement.</summary>
-public sealed class ExecuteStatementRequest : TargetMembers
+internal sealed class ExecuteStatementRequest : TargetMembers
 {
     public string Sql { get; set; } = "";
 

@@ -1,7 +1,7 @@
 namespace Scheduler.Redshift.Model;
 
 /// <summary>What ExecuteStatement and BatchExecuteStatement return: the statement id at once.</summary>
-public class ExecuteStatementResponse
+internal class ExecuteStatementResponse
 {
     public string Id { get; set; } = "";
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Scheduler.Redshift.Model;
 
 /// <summary>A union: exactly one member is set. DECIMAL, dates and timestamps arrive as <see cref="StringValue"/>.</summary>
-public sealed class Field
+internal sealed class Field
 {
     [JsonPropertyName("isNull")]
     public bool? IsNull { get; set; }

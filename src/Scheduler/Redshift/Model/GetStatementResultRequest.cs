@@ -1,7 +1,7 @@
 namespace Scheduler.Redshift.Model;
 
 /// <summary>Asks for one page of a statement's JSON result.</summary>
-public sealed class GetStatementResultRequest
+internal sealed class GetStatementResultRequest
 {
     public string Id { get; set; } = "";
 

@@ -1,7 +1,7 @@
 namespace Scheduler.Redshift.Model;
 
 /// <summary>One page of rows; <see cref="NextToken"/> absent or empty on the last page.</summary>
-public sealed class GetStatementResultResponse
+internal sealed class GetStatementResultResponse
 {
     public List<List<Field>> Records { get; set; } = [];
 

@@ -1,7 +1,7 @@
 namespace Scheduler.Redshift.Model;
 
 /// <summary>Lists statements; by default the service lists only FINISHED ones, so pass <c>Status = "ALL"</c>.</summary>
-public sealed class ListStatementsRequest
+internal sealed class ListStatementsRequest
 {
     public string? NextToken { get; set; }
 

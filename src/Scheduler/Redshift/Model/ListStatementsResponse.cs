@@ -1,7 +1,7 @@
 namespace Scheduler.Redshift.Model;
 
 /// <summary>One page of statements.</summary>
-public sealed class ListStatementsResponse
+internal sealed class ListStatementsResponse
 {
     public List<StatementData> Statements { get; set; } = [];
 

@@ -1,7 +1,7 @@
 namespace Scheduler.Redshift.Model;
 
 /// <summary>A statement as ListStatements describes it.</summary>
-public sealed class StatementData
+internal sealed class StatementData
 {
     public string Id { get; set; } = "";
 

@@ -1,7 +1,7 @@
 namespace Scheduler.Redshift.Model;
 
 /// <summary>One statement of a batch; <see cref="Id"/> is <c>parent:N</c>, N from 1.</summary>
-public sealed class SubStatementData
+internal sealed class SubStatementData
 {
     public string Id { get; set; } = "";
 

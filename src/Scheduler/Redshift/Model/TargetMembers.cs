@@ -1,7 +1,7 @@
 namespace Scheduler.Redshift.Model;
 
 /// <summary>Where a statement runs: a serverless workgroup or a provisioned cluster, plus how to authenticate.</summary>
-public abstract class TargetMembers
+internal abstract class TargetMembers
 {
     public string? ClusterIdentifier { get; set; }
 

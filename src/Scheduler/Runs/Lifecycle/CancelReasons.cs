@@ -1,7 +1,7 @@
 namespace Scheduler.Runs.Lifecycle;
 
 /// <summary>Values of <see cref="RunSummary.CancelReason"/>.</summary>
-public static class CancelReasons
+internal static class CancelReasons
 {
     /// <summary>A user asked (dashboard, API, CLI).</summary>
     public const string User = "user";

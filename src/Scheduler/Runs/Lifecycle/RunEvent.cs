@@ -7,7 +7,7 @@ namespace Scheduler.Runs.Lifecycle;
 /// it), each holding only the fields that event means. <see cref="Kind"/> names it in the transition table, the docs
 /// and the logs.
 /// </summary>
-public abstract record RunEvent
+internal abstract record RunEvent
 {
     private RunEvent()
     {

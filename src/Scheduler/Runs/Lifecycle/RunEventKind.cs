@@ -4,6 +4,7 @@ namespace Scheduler.Runs.Lifecycle;
 /// What can happen to a run. Jobs, the watcher, recovery and users only deliver these to <see cref="RunLifecycle"/>;
 /// <see cref="RunStateMachine"/> decides what each does in each status (its transition table is the lifecycle).
 /// </summary>
+/// <remarks>Public: its names are the events of docs/run-lifecycle.md's diagram and of the transition logs.</remarks>
 public enum RunEventKind
 {
     /// <summary>BatchExecuteStatement is about to be called: keeps the statements and takes the submit lease.</summary>

@@ -22,7 +22,7 @@ namespace Scheduler.Runs.Lifecycle;
 /// A crash after the write and before the job is scheduled loses nothing: the run's <see cref="RunRecord.NextStepDueAt"/>
 /// says when its next step was due, and recovery delivers <see cref="RunEventKind.StepOverdue"/> for it.
 /// </remarks>
-public sealed partial class RunLifecycle(
+internal sealed partial class RunLifecycle(
     RunStore ledger,
     RunPolicy policy,
     IBackgroundJobClient jobs,

@@ -10,7 +10,7 @@ namespace Scheduler.Runs.Lifecycle;
 /// <see cref="InputsFor"/> turns them into a <see cref="RunDecisionInputs"/> value for one decision, so
 /// <see cref="RunStateMachine"/> itself never reads the catalog, the options or a random source.
 /// </summary>
-public sealed class RunPolicy(IOptions<RunsOptions> runs, IMartCatalog catalog)
+internal sealed class RunPolicy(IOptions<RunsOptions> runs, IMartCatalog catalog)
 {
     /// <summary><c>Runs:ClientTokenWindow</c>: how long a resend trusts the ClientToken; after it the statement is looked up by name first.</summary>
     public TimeSpan ClientTokenWindow => runs.Value.ClientTokenWindow;

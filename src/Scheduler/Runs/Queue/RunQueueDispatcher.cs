@@ -18,7 +18,7 @@ namespace Scheduler.Runs.Queue;
 /// <see cref="RunEventKind.DeadlinePassed"/> (TimedOut: nothing ran). Slots belong to runs, not instances, so a dead
 /// instance holds none: its runs go on (or end) through recovery like any other.
 /// </summary>
-public sealed partial class RunQueueDispatcher(
+internal sealed partial class RunQueueDispatcher(
     RunSweepQueries ledger,
     RunLifecycle lifecycle,
     RunQueueSignal signal,

@@ -8,7 +8,7 @@ namespace Scheduler.Runs.Queue;
 /// lifecycle), or a run was queued while slots were free. Each wake carries the slot key (<see cref="KeyedPassSignal.Wake(string)"/>);
 /// wakes are coalesced per slot key.
 /// </summary>
-public sealed class RunQueueSignal : KeyedPassSignal, IRunObserver
+internal sealed class RunQueueSignal : KeyedPassSignal, IRunObserver
 {
     /// <inheritdoc />
     void IRunObserver.RunEnded(RunRecord run)

@@ -18,7 +18,7 @@ namespace Scheduler.Runs.Recovery;
 /// retries that are due but missing (<see cref="RunRetrier"/>). Every instance runs it; the
 /// compare-and-swap makes overlaps cost a read, never a second step.
 /// </summary>
-public sealed partial class RunRecoveryService(
+internal sealed partial class RunRecoveryService(
     RunSweepQueries ledger,
     RunLifecycle lifecycle,
     RunRetrier retrier,

@@ -12,7 +12,7 @@ namespace Scheduler.Runs.Retention;
 /// recurring job (<see cref="RecurringJobId"/>, hourly); active runs are never touched.
 /// </summary>
 [AutomaticRetry(Attempts = 3)]
-public sealed partial class RunRetentionJob(RunStore ledger, IOptions<RunsOptions> options, TimeProvider timeProvider, ILogger<RunRetentionJob> logger)
+internal sealed partial class RunRetentionJob(RunStore ledger, IOptions<RunsOptions> options, TimeProvider timeProvider, ILogger<RunRetentionJob> logger)
 {
     /// <summary>The recurring job's id.</summary>
     public const string RecurringJobId = "runs:retention";

@@ -9,7 +9,7 @@ namespace Scheduler.Runs.Retries;
 /// retry. Losing it loses nothing: recovery reserves retries that are due and missing (<see cref="RunRecoveryService"/>).
 /// </summary>
 [AutomaticRetry(Attempts = 10, DelaysInSeconds = [1, 2, 5, 10, 30], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-public sealed class RetryRunJob(RunRetrier retrier)
+internal sealed class RetryRunJob(RunRetrier retrier)
 {
     /// <summary>Reserves the retry of the run (once; a busy mart leaves it to recovery).</summary>
     [DisplayName("Retry run {0}")]

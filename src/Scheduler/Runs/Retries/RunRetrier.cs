@@ -18,7 +18,7 @@ namespace Scheduler.Runs.Retries;
 /// asked through the same <see cref="ITriggerGate"/> as a cron trigger; a refusal abandons the retry: the run keeps its
 /// outcome, says why in its status reason, and the failure alert goes out then.
 /// </remarks>
-public sealed partial class RunRetrier(
+internal sealed partial class RunRetrier(
     IRunQueries ledger,
     RunLifecycle lifecycle,
     IMartCatalog catalog,

@@ -1,7 +1,7 @@
 namespace Scheduler.Runs.Retries;
 
 /// <summary>What <see cref="RunRetrier.RetryAsync"/> did for an ended run.</summary>
-public enum RunRetryOutcome
+internal enum RunRetryOutcome
 {
     /// <summary>No retry is pending for the run (none was decided, or it was abandoned), or the run is gone.</summary>
     NoneDue,

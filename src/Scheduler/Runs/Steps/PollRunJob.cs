@@ -22,7 +22,7 @@ namespace Scheduler.Runs.Steps;
 /// run shows in Hangfire's Failed list.
 /// </remarks>
 [AutomaticRetry(Attempts = 50, DelaysInSeconds = [1, 2, 5, 10, 20, 30, 60], ExceptOn = [typeof(RunFailedException)], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-public sealed partial class PollRunJob(
+internal sealed partial class PollRunJob(
     IRunQueries ledger,
     RunLifecycle lifecycle,
     IRedshiftDataClient redshift,

@@ -6,7 +6,7 @@ namespace Scheduler.Runs.Steps;
 /// Thrown by a run job after it recorded a Failed run, so the job lands in Hangfire's Failed list with the error.
 /// Never retried: the ledger already holds the outcome.
 /// </summary>
-public sealed class RunFailedException : Exception
+internal sealed class RunFailedException : Exception
 {
     public RunFailedException()
     {

@@ -31,7 +31,7 @@ namespace Scheduler.Runs.Steps;
 /// <para>A Failed run ends the job with <see cref="RunFailedException"/> so it shows in Hangfire's Failed list.</para>
 /// </remarks>
 [AutomaticRetry(Attempts = 50, DelaysInSeconds = [1, 2, 5, 10, 20, 30, 60], ExceptOn = [typeof(RunFailedException)], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-public sealed partial class SubmitRunJob(
+internal sealed partial class SubmitRunJob(
     IRunQueries ledger,
     RunLifecycle lifecycle,
     RunPolicy policy,

@@ -7,7 +7,7 @@ namespace Scheduler.Runs.Store;
 /// propagator): one row per run, kept after Hangfire has expired the run's jobs. The background sweeps read through
 /// <see cref="RunSweepQueries"/>; only <see cref="RunLifecycle"/> writes (<see cref="RunStore"/>).
 /// </summary>
-public interface IRunQueries
+internal interface IRunQueries
 {
     /// <summary>The run with this id (with its sub-statements), or null.</summary>
     Task<RunRecord?> GetAsync(Guid runId, CancellationToken cancellationToken);

@@ -18,7 +18,7 @@ namespace Scheduler.Runs.Store;
 /// (see <c>AddRuns</c>). Everyone else reads through <see cref="IRunQueries"/> or <see cref="RunSweepQueries"/> and
 /// changes a run by delivering an event to the lifecycle.
 /// </remarks>
-public sealed class RunStore
+internal sealed class RunStore
 {
     // The advisory lock class of the slot counts (the second key is the hash of the slot key).
     private const int SlotLockClass = 15015;

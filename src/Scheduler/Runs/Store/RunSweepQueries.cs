@@ -9,7 +9,7 @@ namespace Scheduler.Runs.Store;
 /// of the runs they started. Pages and the API read through <see cref="IRunQueries"/>; only <see cref="RunLifecycle"/>
 /// writes (<see cref="RunStore"/>).
 /// </summary>
-public sealed class RunSweepQueries
+internal sealed class RunSweepQueries
 {
     private readonly RunRows _rows;
 

@@ -1,7 +1,7 @@
 namespace Scheduler.Runs.Triggers;
 
 /// <summary>What a cancel did.</summary>
-public enum CancelOutcome
+internal enum CancelOutcome
 {
     /// <summary>The run is now Cancelling (CancelStatement sent), or was cancelled before anything reached Redshift.</summary>
     Requested,

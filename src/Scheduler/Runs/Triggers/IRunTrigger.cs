@@ -1,7 +1,7 @@
 namespace Scheduler.Runs.Triggers;
 
 /// <summary>Starts and cancels runs: what "Run now" (dashboard, API, CLI) and the cron schedules call.</summary>
-public interface IRunTrigger
+internal interface IRunTrigger
 {
     /// <summary>
     /// Reserves a run of the mart and enqueues its submit job. At most one run per mart is active: if one is, a Skipped

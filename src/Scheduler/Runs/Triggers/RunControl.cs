@@ -5,7 +5,7 @@ using Scheduler.Runs.Lifecycle;
 namespace Scheduler.Runs.Triggers;
 
 /// <summary>The <see cref="IRunTrigger"/>: "Run now", cron triggers and cancels, as events of <see cref="RunLifecycle"/>.</summary>
-public sealed class RunControl(IMartCatalog catalog, ITriggerGate gate, RunLifecycle lifecycle) : IRunTrigger
+internal sealed class RunControl(IMartCatalog catalog, ITriggerGate gate, RunLifecycle lifecycle) : IRunTrigger
 {
     /// <inheritdoc />
     public Task<TriggerResult> TriggerAsync(string martName, RunTrigger trigger, CancellationToken cancellationToken) =>

@@ -6,7 +6,7 @@ namespace Scheduler.Runs.Triggers;
 
 /// <summary>What a trigger asks of <see cref="RunLifecycle.ReserveAsync(Scheduler.Marts.MartDefinition, RunRequest, CancellationToken)"/>.</summary>
 /// <param name="Trigger">What starts the run.</param>
-public sealed record RunRequest(RunTrigger Trigger)
+internal sealed record RunRequest(RunTrigger Trigger)
 {
     /// <summary>Identifies the trigger: a key used before returns that trigger's run and reserves nothing.</summary>
     public string? TriggerKey { get; init; }

@@ -7,7 +7,7 @@ namespace Scheduler.Runs.Triggers;
 /// The trigger keys that make triggers idempotent (a key used before returns its run). One slot of a mart's schedule has
 /// one key whoever triggers it, the cron job on time or catch-up after downtime, so it never runs twice.
 /// </summary>
-public static class TriggerKeys
+internal static class TriggerKeys
 {
     /// <summary>The key of a cron slot: <c>cron:&lt;mart&gt;:&lt;unix seconds&gt;</c>.</summary>
     public static string CronSlot(string mart, DateTimeOffset slot) =>

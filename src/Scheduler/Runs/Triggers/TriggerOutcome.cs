@@ -1,7 +1,7 @@
 namespace Scheduler.Runs.Triggers;
 
 /// <summary>What a trigger did.</summary>
-public enum TriggerOutcome
+internal enum TriggerOutcome
 {
     /// <summary>A run was reserved and its submit job enqueued.</summary>
     Started,

@@ -6,7 +6,7 @@ namespace Scheduler.Runs.Triggers;
 /// <param name="Outcome">Started, Skipped, UnknownMart or Refused.</param>
 /// <param name="Run">The started run (Submitting) or the recorded Skipped run; null for an unknown mart.</param>
 /// <param name="ActiveRunId">For Skipped: the run that was active.</param>
-public sealed record TriggerResult(TriggerOutcome Outcome, RunRecord? Run, Guid? ActiveRunId)
+internal sealed record TriggerResult(TriggerOutcome Outcome, RunRecord? Run, Guid? ActiveRunId)
 {
     public static TriggerResult Started(RunRecord run) => new(TriggerOutcome.Started, run, null);
 

@@ -8,4 +8,4 @@ namespace Scheduler.Runs.Watching;
 /// How long this mart's runs usually take (from its earlier runs), or null when unknown. When the budget cannot cover a
 /// long poll for every active statement, statements nearest their expected finish are watched first.
 /// </param>
-public sealed record ActiveStatement(string RunId, string StatementId, DateTimeOffset SubmittedAt, TimeSpan? ExpectedDuration);
+internal sealed record ActiveStatement(string RunId, string StatementId, DateTimeOffset SubmittedAt, TimeSpan? ExpectedDuration);

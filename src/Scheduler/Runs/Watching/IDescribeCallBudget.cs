@@ -4,7 +4,7 @@ namespace Scheduler.Runs.Watching;
 /// The DescribeStatement rate budget shared by every scheduler instance: each call waits for one token of the current
 /// second, so all instances together never make more than the configured calls in any second.
 /// </summary>
-public interface IDescribeCallBudget
+internal interface IDescribeCallBudget
 {
     /// <summary>Waits until one more DescribeStatement call fits in the budget of the current second.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>

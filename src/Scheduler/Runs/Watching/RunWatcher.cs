@@ -19,7 +19,7 @@ namespace Scheduler.Runs.Watching;
 /// watched (each long poll covers at most 30 s, so N statements need N/30 calls per second), the next call goes to the
 /// statement that is most overdue against its expected finish, else to the one watched least recently.
 /// </remarks>
-public sealed partial class RunWatcher : BackgroundService
+internal sealed partial class RunWatcher : BackgroundService
 {
     private readonly IActiveStatementSource _source;
     private readonly IStatementOutcomeRecorder _recorder;

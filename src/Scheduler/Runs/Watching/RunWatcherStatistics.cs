@@ -7,4 +7,4 @@ namespace Scheduler.Runs.Watching;
 /// <param name="Calls">DescribeStatement calls made by the watcher.</param>
 /// <param name="Recorded">Terminal statuses the watcher recorded.</param>
 /// <param name="Errors">Failed calls or recordings (each retried after a back-off).</param>
-public sealed record RunWatcherStatistics(int Watched, int Polling, int AwaitingFirstPoll, long Calls, long Recorded, long Errors);
+internal sealed record RunWatcherStatistics(int Watched, int Polling, int AwaitingFirstPoll, long Calls, long Recorded, long Errors);

@@ -5,7 +5,7 @@ namespace Scheduler.Runs.Watching;
 /// Settings of the fast path (section <c>Watching</c>): the in-process watcher that long-polls every active statement,
 /// and the DescribeStatement budget that every instance shares through PostgreSQL.
 /// </summary>
-public sealed class WatchingOptions
+internal sealed class WatchingOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Watching";

@@ -10,7 +10,7 @@ using Scheduler.Runs.Lifecycle;
 namespace Scheduler.Runs.Watching;
 
 /// <summary>Registers the fast path: the shared DescribeStatement budget and the in-process run watcher.</summary>
-public static class WatchingServiceCollectionExtensions
+internal static class WatchingServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the <c>Watching</c> options (validated at start-up), the PostgreSQL-backed call budgets of every operation
