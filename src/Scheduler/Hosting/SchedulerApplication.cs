@@ -72,6 +72,9 @@ internal static class SchedulerApplication
         // First: its migration runs before the Hangfire server and the run services start.
         services.AddSchedulerDatabase(configuration);
         services.AddMarts(configuration);
+        // Before Hangfire's server: hosted services start in this order, and the schedules' sync must have removed a
+        // deleted mart's recurring job before the server's scheduler can fire it.
+        services.AddScheduling(provider => provider.GetRequiredService<IOptions<HangfireTuningOptions>>().Value.SchedulePollingInterval);
         services.AddSchedulerHangfire(configuration);
         // One instance (its own small pool and cached answer); AddCheck<T> alone would build one per request.
         services.AddSingleton<ReadinessHealthCheck>();
@@ -91,7 +94,6 @@ internal static class SchedulerApplication
         services.AddRunWatching(configuration);
         services.AddDependencies();
         services.AddBackfills(configuration);
-        services.AddScheduling(provider => provider.GetRequiredService<IOptions<HangfireTuningOptions>>().Value.SchedulePollingInterval);
         return builder.Build();
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Scheduler.Configuration;
 using Scheduler.Hosting;
@@ -111,6 +112,21 @@ public sealed class SchedulerApplicationTests : IDisposable
             Args("Host=127.0.0.1;Database=unused", "--Sql:Root=no/such/folder", "--Marts:sample:Cron=every day")));
 
         Assert.Equal("Sql:Root", Assert.Single(exception.Problems).Key);
+    }
+
+    [Fact]
+    public async Task Build_StartsTheScheduleSyncBeforeHangfiresServer_SoNoRemovedScheduleFiresAtStartUp()
+    {
+        // Hosted services start in the order they were registered: the sync must come before the server.
+        IServiceCollection? services = null;
+        await using var app = SchedulerApplication.Build(Args("Host=127.0.0.1;Database=unused"), builder => services = builder.Services);
+
+        var hosted = services!.Where(d => d.ServiceType == typeof(IHostedService)).ToList();
+        var sync = hosted.FindIndex(d => d.ImplementationFactory?.Method.ReturnType == typeof(Scheduler.Scheduling.MartScheduleSync));
+        var server = hosted.FindIndex(d => (d.ImplementationType ?? d.ImplementationFactory?.Method.ReturnType)?.Name == "BackgroundJobServerHostedService");
+        Assert.True(sync >= 0, "MartScheduleSync is not a hosted service");
+        Assert.True(server >= 0, "Hangfire's server is not a hosted service: " + string.Join(", ", hosted.Select(d => (d.ImplementationType ?? d.ImplementationFactory?.Method.ReturnType)?.Name)));
+        Assert.True(sync < server, $"MartScheduleSync starts at {sync}, after Hangfire's server at {server}");
     }
 
     [Fact]

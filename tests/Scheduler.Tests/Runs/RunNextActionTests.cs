@@ -175,6 +175,21 @@ public sealed class RunNextActionTests
         Assert.Equal("ThrottlingException", transition.Next.StatusReason);
     }
 
+    [Fact]
+    public void Decide_StatusReasons_HideTheValueOfAHiddenParameter_WhenAnErrorQuotesIt()
+    {
+        const string Secret = "tok-9f8e7d6c5b4a";
+        var run = Submitting() with { SubmitAttemptedAt = T0, SubmitAttempts = 1, Parameters = new Dictionary<string, string> { ["api_token"] = Secret } };
+        var quoted = $"BatchExecuteStatement was refused (ValidationException: bad value \"{Secret}\"); looking the statement up by name";
+
+        var deferred = RunStateMachine.Decide(run, new RunEvent.SubmitDeferred(T0.AddMinutes(1), quoted), T0, Inputs())!;
+        var queued = RunStateMachine.Decide(run with { SubmitAttemptedAt = null }, new RunEvent.SlotUnavailable("workgroup:wg", null, quoted), T0, Inputs())!;
+
+        Assert.DoesNotContain(Secret, deferred.Next.StatusReason, StringComparison.Ordinal);
+        Assert.Contains("ValidationException", deferred.Next.StatusReason, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, queued.Next.StatusReason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0.85)]
     [InlineData(1.0)]

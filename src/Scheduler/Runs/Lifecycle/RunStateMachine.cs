@@ -113,7 +113,7 @@ internal static partial class RunStateMachine
                     SubmitLeaseUntil = null,
                     NextStepDueAt = NotPastDeadline(run, now, deferred.RetryAt),
                     // A Submitting run says why it is not sent yet (throttled, paused); a Cancelling one keeps its reason.
-                    StatusReason = run.Status == Submitting ? SecretRedactor.Redact(deferred.Reason) : run.StatusReason,
+                    StatusReason = run.Status == Submitting ? SecretRedactor.Redact(deferred.Reason, run.Parameters) : run.StatusReason,
                 }, now, inputs, RunStep.Submit(NotPastDeadline(run, now, deferred.RetryAt))),
 
             RunEvent.Submitted submitted when run.StatementId is null =>
@@ -159,7 +159,7 @@ internal static partial class RunStateMachine
                     SlotKey = unavailable.SlotKey,
                     SubmitLeaseUntil = null,
                     NextStepDueAt = unavailable.NotBefore is { } notBefore && notBefore > now ? notBefore : now,
-                    StatusReason = SecretRedactor.Redact(unavailable.Reason),
+                    StatusReason = SecretRedactor.Redact(unavailable.Reason, run.Parameters),
                 }, RunStep.None, run.Status == Queued ? RunNotice.None : RunNotice.Queued),
 
             RunEvent.CancelRequested => run switch
@@ -191,7 +191,7 @@ internal static partial class RunStateMachine
             RunEvent.PollRequested when run.StatementId is not null => PollNow(run, now),
 
             RunEvent.RetryAbandoned abandoned when run.RetryAt is not null =>
-                new RunTransition(run with { RetryAt = null, StatusReason = SecretRedactor.Redact(abandoned.Reason) }, RunStep.None, RunNotice.RetryAbandoned),
+                new RunTransition(run with { RetryAt = null, StatusReason = SecretRedactor.Redact(abandoned.Reason, run.Parameters) }, RunStep.None, RunNotice.RetryAbandoned),
 
             _ => null,
         };

@@ -24,14 +24,17 @@ internal sealed partial class RunRetentionJob(RunStore ledger, IOptions<RunsOpti
         var now = timeProvider.GetUtcNow();
         var settings = options.Value;
         var total = 0;
-        int deleted;
+        bool more;
         do
         {
-            deleted = await ledger.PurgeAsync(now - settings.Retention, now - settings.SkippedRetention, settings.PurgeBatchSize, cancellationToken)
+            // A full batch means more may be left, whether or not each row was deleted: one that changed since it was
+            // read keeps its place and is read again (at its new version) by the next batch.
+            var found = await ledger.ListPurgeableAsync(now - settings.Retention, now - settings.SkippedRetention, settings.PurgeBatchSize, cancellationToken)
                 .ConfigureAwait(false);
-            total += deleted;
+            total += await ledger.DeleteAsync(found, cancellationToken).ConfigureAwait(false);
+            more = found.Count == settings.PurgeBatchSize;
         }
-        while (deleted == settings.PurgeBatchSize);
+        while (more);
 
         if (total > 0)
         {
